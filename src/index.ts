@@ -1,0 +1,18 @@
+/**
+ * daft: pipelines of plain functions that cache themselves correctly.
+ */
+export { func, type DaftFunction, type FuncOptions, type NodeMeta } from "./func.js";
+export { Pipeline, type PipelineNode, type PipelineOptions } from "./pipeline.js";
+export type { AnyDaftFunction, PipelineInputs, PipelineOutputs, PipelineResult } from "./pipeline-types.js";
+export { Runner, type RunnerMode, type RunnerOptions } from "./runner/runner.js";
+export type { CacheEvent, CacheStats, CacheStatus, MissReason, NodeRunStats } from "./runner/stats.js";
+export type { RunObserver } from "./runner/observer.js";
+export { CacheConfig, type CacheConfigOptions } from "./cache/config.js";
+export { MemoryCache } from "./cache/memory.js";
+export { DiskCache } from "./cache/disk/index.js";
+export type { CacheBackend, CacheEntry, MaybePromise, NodeSignature, SignatureParts } from "./cache/types.js";
+export { hashValue, UnhashableValueError } from "./hashing/hash-value.js";
+export type { BuildInfo } from "./build-info.js";
+export { DaftError, DefinitionError, InputHashError, NodeError, ResolutionError } from "./errors.js";
+export type { PictureOptions } from "./pictures/index.js";
+export type { ProgressOption } from "./progress/index.js";

@@ -1,0 +1,113 @@
+/**
+ * Resolves a pipeline against the names of the run inputs: where each node's inputs come from,
+ * which inputs are missing, whether there is a cycle, and the order to run in (dependencies
+ * first; independent nodes in registration order).
+ */
+import { DefinitionError, ResolutionError } from "./errors.js";
+import type { Pipeline, PipelineNode } from "./pipeline.js";
+
+export type InputSource =
+  | { name: string; from: "node"; producer: PipelineNode }
+  | { name: string; from: "input" }
+  /** Not given and not produced: the function's own default applies. */
+  | { name: string; from: "default" };
+
+export interface PlannedNode {
+  node: PipelineNode;
+  /** One per input, in the order of `node.meta.inputs`. */
+  sources: InputSource[];
+}
+
+export interface RunPlan {
+  steps: PlannedNode[];
+}
+
+export function planRun(pipeline: Pipeline, given: ReadonlySet<string>): RunPlan {
+  rejectOutputsGivenAsInputs(pipeline, given);
+  const planned = pipeline.nodes.map((node) => ({ node, sources: sourcesOf(node, pipeline, given) }));
+  reportMissing(planned, pipeline, given);
+  return { steps: order(planned, pipeline) };
+}
+
+function rejectOutputsGivenAsInputs(pipeline: Pipeline, given: ReadonlySet<string>): void {
+  for (const name of given) {
+    const producer = pipeline.producers.get(name);
+    if (producer) {
+      throw new ResolutionError(
+        `Run input "${name}" is also the output of node "${producer.name}", which would overwrite it. ` +
+          `Remove "${name}" from the run inputs, or rename the node's output.`,
+      );
+    }
+  }
+}
+
+function sourcesOf(node: PipelineNode, pipeline: Pipeline, given: ReadonlySet<string>): InputSource[] {
+  return node.meta.inputs.map((name): InputSource => {
+    const producer = pipeline.producers.get(name);
+    if (producer) {
+      if (producer === node) {
+        throw new DefinitionError(`Pipeline: node "${node.name}" takes its own output "${name}" as an input`);
+      }
+      return { name, from: "node", producer };
+    }
+    return { name, from: given.has(name) || !node.meta.defaults.includes(name) ? "input" : "default" };
+  });
+}
+
+function reportMissing(planned: PlannedNode[], pipeline: Pipeline, given: ReadonlySet<string>): void {
+  const blocked: string[] = [];
+  for (const { node, sources } of planned) {
+    const missing = sources.filter((source) => source.from === "input" && !given.has(source.name)).map((source) => source.name);
+    const axis = node.meta.mapAxis;
+    if (axis !== undefined && !given.has(axis) && !pipeline.producers.has(axis) && !missing.includes(axis)) missing.push(axis);
+    if (missing.length > 0) {
+      blocked.push(`  - node "${node.name}" (output "${node.output}") is missing ${missing.map((name) => `"${name}"`).join(", ")}`);
+    }
+  }
+  if (blocked.length > 0) {
+    const givenList = given.size ? [...given].map((name) => `"${name}"`).join(", ") : "none";
+    throw new ResolutionError(
+      `Cannot resolve pipeline dependencies:\n${blocked.join("\n")}\n` +
+        `Run inputs given: ${givenList}. Pass the missing names in runner.run(pipeline, { … }), or add a node that produces them.`,
+    );
+  }
+}
+
+/** Dependencies of a step: the producers of its inputs, and of its map axis. */
+function dependenciesOf(step: PlannedNode, byNode: Map<PipelineNode, PlannedNode>, pipeline: Pipeline): PlannedNode[] {
+  const deps = new Set<PlannedNode>();
+  for (const source of step.sources) if (source.from === "node") deps.add(byNode.get(source.producer)!);
+  const axis = step.node.meta.mapAxis;
+  const axisProducer = axis === undefined ? undefined : pipeline.producers.get(axis);
+  if (axisProducer && axisProducer !== step.node) deps.add(byNode.get(axisProducer)!);
+  return [...deps];
+}
+
+function order(planned: PlannedNode[], pipeline: Pipeline): PlannedNode[] {
+  const byNode = new Map(planned.map((step) => [step.node, step]));
+  const deps = new Map(planned.map((step) => [step, dependenciesOf(step, byNode, pipeline)]));
+  const done = new Set<PlannedNode>();
+  const result: PlannedNode[] = [];
+  // Repeatedly take the first node (registration order) whose dependencies are all done:
+  // quadratic in the worst case, but pipelines have tens of nodes, and the result is stable.
+  while (result.length < planned.length) {
+    const next = planned.find((step) => !done.has(step) && deps.get(step)!.every((dep) => done.has(dep)));
+    if (!next) throw new ResolutionError(describeCycle(planned.filter((step) => !done.has(step)), deps));
+    done.add(next);
+    result.push(next);
+  }
+  return result;
+}
+
+function describeCycle(remaining: PlannedNode[], deps: Map<PlannedNode, PlannedNode[]>): string {
+  // Walk dependencies from any remaining node until a node repeats: that loop is a cycle.
+  const path: PlannedNode[] = [];
+  let current: PlannedNode | undefined = remaining[0]!;
+  while (current && !path.includes(current)) {
+    path.push(current);
+    current = deps.get(current)!.find((dep) => remaining.includes(dep));
+  }
+  const cycle = current ? path.slice(path.indexOf(current)) : path;
+  const names = [...cycle, cycle[0]!].reverse().map((step) => `"${step.node.name}" (output "${step.node.output}")`);
+  return `Dependency cycle between nodes: ${names.join(" → ")}. A node cannot depend, directly or through others, on its own output.`;
+}

@@ -1,0 +1,50 @@
+/**
+ * The parts of a node's signature that do not depend on its inputs — environment and
+ * dependency hashes — computed once per node per run, and the derivation of the blob key.
+ */
+import type { SignatureParts } from "../cache/types.js";
+import type { CacheConfig } from "../cache/config.js";
+import { hashString } from "../hashing/xxhash.js";
+import type { PipelineNode } from "../pipeline.js";
+import { hashDataFiles } from "./data-files.js";
+
+export interface NodeFingerprint {
+  codeHash: string;
+  envHash: string;
+  depsHash: string;
+  /** Per environment variable and per dependency file, to explain misses. */
+  envParts: Record<string, string>;
+  depsParts: Record<string, string>;
+}
+
+const UNSET = "\u0000unset";
+
+export function fingerprintNode(node: PipelineNode, config: CacheConfig): NodeFingerprint {
+  const meta = node.meta;
+  // Values of environment variables are kept only as hashes: they may be secrets.
+  const envParts: Record<string, string> = { cacheKey: hashString(meta.cacheKey ?? config.envHash ?? "") };
+  for (const name of [...meta.env].sort()) envParts[name] = hashString(process.env[name] ?? UNSET);
+  const envHash = hashString(`env\u0000${Object.entries(envParts).flat().join("\u0000")}`);
+
+  const depth = Math.min(config.dependencyDepth, meta.depsHashes.length);
+  const importsHash = depth > 0 ? meta.depsHashes[depth - 1]! : "";
+  const depsParts: Record<string, string> = {};
+  for (const [path, level, hash] of meta.depsFiles ?? []) if (level <= config.dependencyDepth) depsParts[path] = hash;
+  let filesHash = "";
+  if (meta.files.length > 0) {
+    const files = hashDataFiles(meta.files, node);
+    filesHash = files.hash;
+    Object.assign(depsParts, files.parts);
+  }
+  const depsHash = importsHash || filesHash ? hashString(`deps\u0000${importsHash}\u0000${filesHash}`) : "";
+  return { codeHash: meta.codeHash, envHash, depsHash, envParts, depsParts };
+}
+
+/** The key of the one stored result of a signature. */
+export function blobKeyOf(nodeName: string, fingerprint: NodeFingerprint, inputsHash: string): string {
+  return hashString(`${nodeName}\u0000${fingerprint.codeHash}\u0000${fingerprint.envHash}\u0000${inputsHash}\u0000${fingerprint.depsHash}`);
+}
+
+export function signatureParts(fingerprint: NodeFingerprint, inputs: Record<string, string>): SignatureParts {
+  return { inputs, deps: fingerprint.depsParts, env: fingerprint.envParts };
+}

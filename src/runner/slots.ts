@@ -1,0 +1,58 @@
+/**
+ * The values of one run, by name, with their hashes computed at most once and only when a
+ * cached node needs them. A produced value's hash is known from its cache entry or computed
+ * when it is produced; a run input is hashed on first use.
+ */
+import { hashValue } from "../hashing/hash-value.js";
+import { hashString } from "../hashing/xxhash.js";
+
+export class Slot {
+  private itemHashCache: (string | undefined)[] | undefined;
+
+  constructor(
+    readonly value: unknown,
+    /**
+     * `"mapped"`: the output of a mapped node, one element per item; its whole hash is derived
+     * from the item hashes. `"value"`: anything else (a run input, an unmapped node's output).
+     */
+    readonly kind: "mapped" | "value",
+    private wholeHash?: string,
+    itemHashes?: (string | undefined)[],
+  ) {
+    this.itemHashCache = itemHashes;
+  }
+
+  /** Elements when the value is distributed along the map axis. */
+  get items(): readonly unknown[] | undefined {
+    return Array.isArray(this.value) ? this.value : undefined;
+  }
+
+  /** Hash of the whole value (what an unmapped node receiving it depends on). */
+  hash(): string {
+    if (this.wholeHash === undefined) {
+      if (this.kind === "mapped") {
+        const items = this.items ?? [];
+        this.wholeHash = combineItemHashes(items.map((_, i) => this.itemHash(i)));
+      } else {
+        this.wholeHash = hashValue(this.value);
+      }
+    }
+    return this.wholeHash;
+  }
+
+  /** Hash of element `index` (what a mapped node's item depends on). */
+  itemHash(index: number): string {
+    this.itemHashCache ??= [];
+    let hash = this.itemHashCache[index];
+    if (hash === undefined) {
+      hash = hashValue((this.value as unknown[])[index]);
+      this.itemHashCache[index] = hash;
+    }
+    return hash;
+  }
+}
+
+/** The whole hash of a mapped output, from its items' hashes (the same however it was produced). */
+export function combineItemHashes(itemHashes: readonly string[]): string {
+  return hashString(`list\u0000${itemHashes.join(",")}`);
+}
