@@ -1,0 +1,94 @@
+/**
+ * Which objects are not data. Hashing them by their visible properties would be unstable or,
+ * worse, would make different live things hash alike (every Promise has no own properties), so
+ * they are refused with an error instead of falling back to identity. The rule: a value is
+ * refused when its content is not known yet (Promise), can only be read by consuming it
+ * (generators, iterators, streams), cannot be enumerated (WeakMap, WeakSet, WeakRef), or is a
+ * live resource rather than data (anything that emits events: sockets, streams, servers,
+ * processes, workers, file handles, AbortSignal, MessagePort; timers; native handles; keys).
+ */
+import { EventEmitter } from "node:events";
+import { types } from "node:util";
+import { UnhashablePart } from "./unhashable-error.js";
+
+const liveResourceWhy = "it is a live resource, not data";
+const AWAIT_FIX =
+  'Await it and pass the result, or give the object that holds it a [Symbol.for("daft.cacheKey")]() or cacheKey() method.';
+const COLLECT_FIX =
+  'Collect its values first (e.g. into an array), or give the object that holds it a [Symbol.for("daft.cacheKey")]() or cacheKey() method.';
+
+/** Timeout and Immediate have ordinary-looking properties, so they are recognised by prototype. */
+const timerPrototypes = new Set<object>();
+{
+  const timeout: unknown = setTimeout(() => {}, 0);
+  clearTimeout(timeout as NodeJS.Timeout);
+  const immediate: unknown = setImmediate(() => {});
+  clearImmediate(immediate as NodeJS.Immediate);
+  for (const handle of [timeout, immediate]) {
+    if (typeof handle === "object" && handle !== null) timerPrototypes.add(Object.getPrototypeOf(handle) as object);
+  }
+}
+
+/** Globals that exist in some runtimes only; looked up once. */
+function globalClass(name: string): (abstract new (...args: never[]) => object) | undefined {
+  const found = (globalThis as Record<string, unknown>)[name];
+  return typeof found === "function" ? (found as abstract new (...args: never[]) => object) : undefined;
+}
+const WeakRefClass = globalClass("WeakRef");
+const FinalizationRegistryClass = globalClass("FinalizationRegistry");
+const EventTargetClass = globalClass("EventTarget");
+const streamClasses = ["ReadableStream", "WritableStream", "TransformStream"].map(globalClass).filter((c) => c !== undefined);
+const bodyClasses = ["Blob", "Request", "Response"].map(globalClass).filter((c) => c !== undefined);
+
+/** Why `value` cannot be hashed, or undefined when it is ordinary data. */
+export function unhashableObject(value: object, className: string): UnhashablePart | undefined {
+  if (types.isPromise(value)) return new UnhashablePart(article(className || "Promise"), "its value is not known yet", AWAIT_FIX);
+  if (types.isWeakMap(value) || types.isWeakSet(value)) {
+    return new UnhashablePart(article(types.isWeakMap(value) ? "WeakMap" : "WeakSet"), "its entries cannot be listed");
+  }
+  if ((WeakRefClass && value instanceof WeakRefClass) || (FinalizationRegistryClass && value instanceof FinalizationRegistryClass)) {
+    return new UnhashablePart(article(className), "what it refers to can vanish at any time");
+  }
+  if (types.isGeneratorObject(value)) {
+    return new UnhashablePart("a generator object", "its values can only be read by consuming it", COLLECT_FIX);
+  }
+  if (types.isMapIterator(value) || types.isSetIterator(value) || isBuiltinIterator(value)) {
+    return new UnhashablePart(`an ${Object.prototype.toString.call(value).slice(8, -1)}`, "its values can only be read by consuming it", COLLECT_FIX);
+  }
+  if (value instanceof EventEmitter) return new UnhashablePart(kindOf(className, "EventEmitter"), liveResourceWhy);
+  if (EventTargetClass && value instanceof EventTargetClass) return new UnhashablePart(kindOf(className, "EventTarget"), liveResourceWhy);
+  for (const streamClass of streamClasses) {
+    if (value instanceof streamClass) return new UnhashablePart(article(className), "its data can only be read by consuming it", COLLECT_FIX);
+  }
+  for (const bodyClass of bodyClasses) {
+    if (value instanceof bodyClass) {
+      return new UnhashablePart(
+        article(className),
+        "its body can only be read asynchronously",
+        'Read it first (e.g. `new Uint8Array(await blob.arrayBuffer())`) and pass the bytes, or give it a [Symbol.for("daft.cacheKey")]() or cacheKey() method.',
+      );
+    }
+  }
+  if (timerPrototypes.has(Object.getPrototypeOf(value) as object)) return new UnhashablePart(kindOf(className, "timer"), liveResourceWhy);
+  if (types.isExternal(value)) return new UnhashablePart("a native handle", liveResourceWhy);
+  if (types.isKeyObject(value) || types.isCryptoKey(value)) {
+    return new UnhashablePart(kindOf(className, "crypto key"), "its key material is not part of its visible properties");
+  }
+  return undefined;
+}
+
+/** Array, String, RegExp String and iterator-helper iterators (Map and Set have util checks). */
+function isBuiltinIterator(value: object): boolean {
+  const tag = Object.prototype.toString.call(value);
+  return tag.endsWith(" Iterator]") || tag === "[object Iterator Helper]";
+}
+
+/** `a Socket (an EventEmitter)`, or just `an EventEmitter` when that is the class. */
+function kindOf(className: string, family: string): string {
+  return className === family ? article(family) : `${article(className)} (${article(family)})`;
+}
+
+export function article(name: string): string {
+  if (name === "") return "an instance of an anonymous class";
+  return /^[AEIOUaeiou]/.test(name) ? `an ${name}` : `a ${name}`;
+}
