@@ -10,15 +10,22 @@ export interface BuildInfo {
   codeHash: string;
   /** Cumulative hash of the imported files, one per level: index 0 is depth 1. */
   depsHashes: string[];
-  /** Input names, in the order of the destructuring pattern. */
-  inputs: string[];
-  /** The input names that have a default in the pattern. */
-  defaults: string[];
+  /**
+   * Input names, in the order of the destructuring pattern (or a literal `options.inputs`).
+   * Absent when the transform could not read them (a `...rest` element, a computed key, a
+   * parameter that is not destructured, a function defined elsewhere): the runtime then falls
+   * back to `options.inputs` or reports the problem.
+   */
+  inputs?: string[];
+  /** The input names that have a default in the pattern. Absent exactly when `inputs` is. */
+  defaults?: string[];
   /** The file of the call, relative to the project root, with `/` separators. */
   file: string;
   /**
    * The files reached, as `[path, level, hash]` (path relative to the project root), so a miss
    * caused by imported code can name the files that changed. Omitted for very large closures.
+   * Rows that are not project files: `["npm:<name>", level, "<version>"]` for a package in
+   * node_modules, `["node:<name>", level, "builtin"]`, and `["<specifier>", level, "unresolved"]`.
    */
   depsFiles?: Array<[path: string, level: number, hash: string]>;
 }

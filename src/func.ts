@@ -143,7 +143,8 @@ function inputNames(options: FuncOptions, fn: Function, build: BuildInfo | undef
     const known = build?.defaults ?? tryReadDefaults(fn);
     return { inputs, defaults: known.filter((name) => inputs.includes(name)) };
   }
-  if (build) return { inputs: [...build.inputs], defaults: [...build.defaults] };
+  // The transform leaves `inputs` out when it cannot read them; the source is the next resort.
+  if (build?.inputs) return { inputs: [...build.inputs], defaults: [...(build.defaults ?? [])] };
   try {
     return readParameterNames(fn as (...args: never[]) => unknown);
   } catch (error) {
