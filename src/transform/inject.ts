@@ -1,0 +1,81 @@
+/**
+ * Writing the build info into the code: `func(options, fn)` becomes
+ * `func(options, fn, {"v":1,…})` on the same line, so every line and column before the
+ * insertion is unchanged and the source map is nearly the identity.
+ */
+import { basename } from "node:path";
+import MagicString, { type SourceMap } from "magic-string";
+import type { BuildInfo } from "../build-info.js";
+import type { AnyNode } from "./ast.js";
+
+/** Where to insert, and what: `[offset, text]`. Stored as-is in the warm cache. */
+export type Insertion = [offset: number, text: string];
+
+/** The object literal, with a fixed key order so equal build info gives equal output. */
+export function buildInfoLiteral(info: BuildInfo): string {
+  const ordered: Record<string, unknown> = { v: info.v, codeHash: info.codeHash, depsHashes: info.depsHashes };
+  if (info.inputs !== undefined) ordered.inputs = info.inputs;
+  if (info.defaults !== undefined) ordered.defaults = info.defaults;
+  ordered.file = info.file;
+  if (info.depsFiles !== undefined) ordered.depsFiles = info.depsFiles;
+  // JSON is valid JavaScript (ES2019+), and JSON.stringify never emits a line break.
+  return JSON.stringify(ordered);
+}
+
+/**
+ * The insertion for a call: after the last argument's trailing comma if it has one
+ * (`func(a, b,)` → `func(a, b, {…})`), else just before the closing parenthesis, which also steps
+ * over parentheses around the last argument and comments after it.
+ */
+export function insertionFor(code: string, call: AnyNode, info: BuildInfo): Insertion {
+  const args = call.arguments as AnyNode[];
+  const last = args[args.length - 1]!;
+  const close = call.end - 1; // the call's `)`
+  const comma = trailingComma(code, last.end, close);
+  const literal = buildInfoLiteral(info);
+  return comma === undefined ? [close, `, ${literal}`] : [comma + 1, ` ${literal}`];
+}
+
+/** Position of a `,` between `from` and `to` that is not inside a comment. */
+function trailingComma(code: string, from: number, to: number): number | undefined {
+  let i = from;
+  while (i < to) {
+    const ch = code.charCodeAt(i);
+    if (ch === 0x2c /* , */) return i;
+    if (ch === 0x2f /* / */ && code.charCodeAt(i + 1) === 0x2f) {
+      const end = code.indexOf("\n", i);
+      i = end === -1 ? to : end + 1;
+      continue;
+    }
+    if (ch === 0x2f && code.charCodeAt(i + 1) === 0x2a /* * */) {
+      const end = code.indexOf("*/", i + 2);
+      i = end === -1 ? to : end + 2;
+      continue;
+    }
+    i++;
+  }
+  return undefined;
+}
+
+export interface InjectedCode {
+  code: string;
+  /** A high-resolution source map of the original file, generated on first access. */
+  readonly map: SourceMap;
+}
+
+export function applyInsertions(code: string, insertions: Insertion[], file: string): InjectedCode {
+  const magic = new MagicString(code);
+  for (const [offset, text] of insertions) magic.appendLeft(offset, text);
+  const output = magic.toString();
+  let map: SourceMap | undefined;
+  const name = basename(file);
+  return {
+    code: output,
+    get map(): SourceMap {
+      // Sources are named relative to the generated file (which sits where the original does), so
+      // the map does not depend on where the project lives.
+      map ??= magic.generateMap({ hires: true, source: name, file: name, includeContent: true });
+      return map;
+    },
+  };
+}

@@ -1,0 +1,23 @@
+/**
+ * Project-relative paths with `/` separators: the only form of a path that enters a hash or the
+ * injected build info, so the same checkout anywhere on any machine hashes the same.
+ */
+import { isAbsolute, relative, sep } from "node:path";
+
+export function relativePath(root: string, file: string): string {
+  const rel = relative(root, file);
+  const posix = sep === "/" ? rel : rel.split(sep).join("/");
+  return posix === "" ? "." : posix;
+}
+
+export function isInNodeModules(file: string): boolean {
+  return file.includes(`${sep}node_modules${sep}`) || file.includes("/node_modules/");
+}
+
+export function isRelativeSpecifier(specifier: string): boolean {
+  return specifier.startsWith("./") || specifier.startsWith("../") || specifier === "." || specifier === "..";
+}
+
+export function isAbsoluteSpecifier(specifier: string): boolean {
+  return specifier.startsWith("/") || (isAbsolute(specifier) && !specifier.startsWith("\\\\"));
+}

@@ -1,0 +1,67 @@
+/**
+ * tsconfig `paths` / `baseUrl` mapping, from the nearest tsconfig.json of the importing file
+ * (with its `extends` chain, which get-tsconfig follows, including configs from packages).
+ */
+import { dirname } from "node:path";
+import { createPathsMatcher, getTsconfig, type TsConfigResult } from "get-tsconfig";
+
+type PathsMatcher = (specifier: string) => string[];
+
+interface TsconfigEntry {
+  /** Absolute path of the tsconfig.json that applies, if any. */
+  path: string | undefined;
+  matcher: PathsMatcher | undefined;
+}
+
+export class TsconfigPaths {
+  private readonly byDir = new Map<string, TsconfigEntry>();
+  private readonly byConfig = new Map<string, TsconfigEntry>();
+  private getTsconfigCache = new Map<string, unknown>();
+
+  constructor(private readonly onWarning: (message: string) => void) {}
+
+  /** The tsconfig.json that applies to `file`, if any. */
+  configOf(file: string): string | undefined {
+    return this.entryOf(dirname(file)).path;
+  }
+
+  /** Candidate absolute paths for a bare specifier, in the order TypeScript tries them. */
+  candidates(specifier: string, file: string): string[] {
+    const entry = this.entryOf(dirname(file));
+    return entry.matcher ? entry.matcher(specifier) : [];
+  }
+
+  private entryOf(dir: string): TsconfigEntry {
+    let entry = this.byDir.get(dir);
+    if (entry) return entry;
+    let result: TsConfigResult | null = null;
+    try {
+      result = getTsconfig(dir, "tsconfig.json", this.getTsconfigCache as Map<string, never>);
+    } catch (error) {
+      this.onWarning(`cannot read the tsconfig.json that applies to ${dir}: ${(error as Error).message}; its "paths" are not used`);
+    }
+    if (!result) {
+      entry = { path: undefined, matcher: undefined };
+    } else {
+      entry = this.byConfig.get(result.path);
+      if (!entry) {
+        let matcher: PathsMatcher | undefined;
+        try {
+          matcher = createPathsMatcher(result) ?? undefined;
+        } catch (error) {
+          this.onWarning(`${result.path}: invalid "paths": ${(error as Error).message}`);
+        }
+        entry = { path: result.path, matcher };
+        this.byConfig.set(result.path, entry);
+      }
+    }
+    this.byDir.set(dir, entry);
+    return entry;
+  }
+
+  forgetAll(): void {
+    this.byDir.clear();
+    this.byConfig.clear();
+    this.getTsconfigCache = new Map();
+  }
+}
