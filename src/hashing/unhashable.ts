@@ -5,7 +5,8 @@
  * refused when its content is not known yet (Promise), can only be read by consuming it
  * (generators, iterators, streams), cannot be enumerated (WeakMap, WeakSet, WeakRef), or is a
  * live resource rather than data (anything that emits events: sockets, streams, servers,
- * processes, workers, file handles, AbortSignal, MessagePort; timers; native handles; keys).
+ * processes, workers, file handles, AbortSignal, MessagePort; timers; native handles and the
+ * objects that hold one under a `k…Handle` symbol, as Node's own classes do; crypto keys).
  */
 import { EventEmitter } from "node:events";
 import { types } from "node:util";
@@ -55,7 +56,7 @@ export function unhashableObject(value: object, className: string): UnhashablePa
   if (types.isMapIterator(value) || types.isSetIterator(value) || isBuiltinIterator(value)) {
     return new UnhashablePart(`an ${Object.prototype.toString.call(value).slice(8, -1)}`, "its values can only be read by consuming it", COLLECT_FIX);
   }
-  if (value instanceof EventEmitter) return new UnhashablePart(kindOf(className, "EventEmitter"), liveResourceWhy);
+  if (value instanceof EventEmitter || isEventEmitterLike(value)) return new UnhashablePart(kindOf(className, "EventEmitter"), liveResourceWhy);
   if (EventTargetClass && value instanceof EventTargetClass) return new UnhashablePart(kindOf(className, "EventTarget"), liveResourceWhy);
   for (const streamClass of streamClasses) {
     if (value instanceof streamClass) return new UnhashablePart(article(className), "its data can only be read by consuming it", COLLECT_FIX);
@@ -74,7 +75,22 @@ export function unhashableObject(value: object, className: string): UnhashablePa
   if (types.isKeyObject(value) || types.isCryptoKey(value)) {
     return new UnhashablePart(kindOf(className, "crypto key"), "its key material is not part of its visible properties");
   }
+  if (holdsNativeHandle(value)) return new UnhashablePart(kindOf(className, "native handle wrapper"), liveResourceWhy);
   return undefined;
+}
+
+/** Node's mixed-in emitters (FileHandle) are not `instanceof EventEmitter`, but quack like one. */
+function isEventEmitterLike(value: object): boolean {
+  const candidate = value as { on?: unknown; emit?: unknown; removeListener?: unknown };
+  return typeof candidate.on === "function" && typeof candidate.emit === "function" && typeof candidate.removeListener === "function";
+}
+
+/** Node keeps the native side of its objects (Dir, ECDH…) under a symbol named `kHandle`, `kDirHandle`… */
+function holdsNativeHandle(value: object): boolean {
+  for (const key of Object.getOwnPropertySymbols(value)) {
+    if (/Handle$/.test(key.description ?? "")) return true;
+  }
+  return false;
 }
 
 /** Array, String, RegExp String and iterator-helper iterators (Map and Set have util checks). */
