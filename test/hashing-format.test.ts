@@ -76,7 +76,7 @@ function randomTree(next: () => number, depth: number): unknown {
     return [() => next() * 1e6, () => -Math.floor(next() * 100), () => `text-${Math.floor(next() * 1e9)} é ✓ 😀`, () => true, () => null, () => -0, () => 2n ** 70n][leaf]!();
   }
   if (pick < 0.6) return Array.from({ length: 1 + Math.floor(next() * 6) }, () => randomTree(next, depth - 1));
-  if (pick < 0.65) return new Map([[`k${Math.floor(next() * 100)}`, randomTree(next, depth - 1)], [Math.floor(next() * 10), "v"]]);
+  if (pick < 0.65) return new Map<unknown, unknown>([[`k${Math.floor(next() * 100)}`, randomTree(next, depth - 1)], [Math.floor(next() * 10), "v"]]);
   if (pick < 0.7) return new Set([randomTree(next, depth - 1), "s"]);
   const record: Record<string, unknown> = {};
   for (let i = 0, n = 1 + Math.floor(next() * 6); i < n; i++) record[`key${Math.floor(next() * 1000)}`] = randomTree(next, depth - 1);
