@@ -99,8 +99,8 @@ export function parseModule(code: string, kind: SourceKind): File {
     sourceType: kind.format,
     plugins: pluginsFor(kind.language),
     attachComment: false,
-    allowAwaitOutsideFunction: true,
-    allowReturnOutsideFunction: kind.format === "commonjs",
+    // CommonJS has no top-level await, and Babel rejects the option together with "commonjs".
+    ...(kind.format === "commonjs" ? {} : { allowAwaitOutsideFunction: true }),
     allowImportExportEverywhere: false,
     errorRecovery: false,
   };
