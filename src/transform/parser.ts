@@ -44,7 +44,8 @@ const SOURCE_KINDS: Record<string, SourceKind> = {
   ".ts": { language: "ts", format: "unambiguous" },
   ".tsx": { language: "tsx", format: "unambiguous" },
   ".mts": { language: "ts", format: "module" },
-  ".cts": { language: "ts", format: "commonjs" },
+  // TypeScript compiles `import` in .cts files to `require`, so they may use either syntax.
+  ".cts": { language: "ts", format: "unambiguous" },
 };
 
 /** The parser settings for a file name, or undefined when the file is not JavaScript/TypeScript. */
