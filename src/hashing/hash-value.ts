@@ -1,11 +1,13 @@
 /**
  * Canonical content hashing of run-time values: `hashValue(value)` gives 16 lowercase hex digits
- * (xxhash64, seed 0) of a canonical, type-tagged token text, equal for equal content in any
+ * (xxhash64, seed 0) of a canonical, type-tagged token stream, equal for equal content in any
  * process, on any machine, under any Node version.
  *
- * Format (tags in tags.ts; every token is self-delimiting, text is encoded as WTF-8):
+ * Format (tags in tags.ts, written as their ASCII characters; every token is self-delimiting;
+ * lengths are decimal UTF-16 lengths; text is encoded as WTF-8):
  *   undefined `u`  null `z`  true `t`  false `f`
- *   number `n<String(n)>;`, `-0` as `n-0;` (differs from 0: code can tell them apart), every NaN `nNaN;`
+ *   number `n` + its 8 float64 bytes, little-endian: `-0` differs from 0 (code can tell them
+ *     apart: 1 / -0, Object.is), every NaN is the one canonical NaN
  *   bigint `i<digits>;`   string `s<UTF-16 length>:<text>`
  *   array `[…]` with `_` for a hole (a hole differs from `undefined`)
  *   plain object `{<len>:<key><value>…}` over own enumerable string keys, sorted; a property whose
@@ -13,7 +15,7 @@
  *     ignored, as in JSON (they name metadata, not content, and have no cross-process identity);
  *     null-prototype objects hash like plain ones (both are records of data)
  *   class instance `c<len>:<class name>` + record of own enumerable properties (private fields
- *     and getters are not seen: give such classes a cache key method)
+ *     and prototype getters are not seen: give such classes a cache key method)
  *   built-in subclass `C<len>:<class name>` before the built-in's token (a Buffer is a
  *     Uint8Array of class Buffer, so it differs from a plain Uint8Array with the same bytes)
  *   Map `M<size>;<entry digests>` and Set `S<size>;<element digests>`: one xxhash64 per entry

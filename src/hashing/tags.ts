@@ -1,7 +1,7 @@
 /**
  * The tags of the canonical hash format: every token starts with one of these characters, and
- * every token is self-delimiting (a tag, then either a fixed shape, a `;`-terminated number or a
- * length-prefixed text), so no two different token sequences can produce the same bytes.
+ * every token is self-delimiting (a tag, then either a fixed shape, fixed-size bytes, a
+ * `;`-terminated decimal or a length-prefixed text), so no two different token sequences can produce the same bytes.
  * Tags are the ASCII codes of the characters in the comments; text is WTF-8 encoded.
  *
  * Changing a tag, or the shape of a token, changes the hash of every value and therefore
@@ -12,7 +12,7 @@ export const Tag = {
   null: 0x7a, // z
   true: 0x74, // t
   false: 0x66, // f
-  /** `n<String(number)>;` — `-0` is written `n-0;` and every NaN `nNaN;`. */
+  /** `n` + 8 bytes: the float64 bits, little-endian (`-0` has its own bits; NaN is the canonical quiet NaN). */
   number: 0x6e, // n
   /** `i<decimal digits>;` */
   bigint: 0x69, // i
@@ -51,7 +51,7 @@ export const Tag = {
   cacheKey: 0x4b, // K
   /** `^<n>;` — a reference to the ancestor `n` levels up (0 = the innermost object being written). */
   backReference: 0x5e, // ^
-  /** Ends a number, a count or a back-reference. */
+  /** Ends a decimal: a bigint, a time, a count or a back-reference. */
   end: 0x3b, // ;
   /** Separates a length from the text it measures. */
   lengthEnd: 0x3a, // :

@@ -27,6 +27,7 @@ const TEXT_SLICE = 1 << 12;
 
 const encoder = new TextEncoder();
 let buffer = new Uint8Array(INITIAL_CAPACITY);
+let view = new DataView(buffer.buffer);
 /** Next free byte. */
 let position = 0;
 /** First byte of the current hash (0 unless nested). */
@@ -74,18 +75,15 @@ export function writeTag(tag: number): void {
   buffer[position++] = tag;
 }
 
-/** `n<String(value)>;`, with `-0` as `n-0;`. */
+/**
+ * `n` + the IEEE-754 float64 bits, little-endian: exact, and cheaper than decimal text. `-0`
+ * keeps its own bits (it differs from 0); every NaN is written as the one canonical quiet NaN.
+ */
 export function writeNumber(value: number): void {
-  if (position + 32 > buffer.length) makeRoom(32);
+  if (position + 9 > buffer.length) makeRoom(9);
   buffer[position++] = Tag.number;
-  if (value === 0 && 1 / value < 0) {
-    buffer[position++] = 0x2d; // -
-    buffer[position++] = 0x30; // 0
-  } else {
-    const text = "" + value;
-    for (let i = 0; i < text.length; i++) buffer[position++] = text.charCodeAt(i);
-  }
-  buffer[position++] = Tag.end;
+  view.setFloat64(position, value === value ? value : NaN, true);
+  position += 8;
 }
 
 /** A non-negative integer followed by `;` (sizes, counts, back-reference distances). */
@@ -135,13 +133,20 @@ export function writeBytes(bytes: Uint8Array): void {
   for (let at = 0; at < size; at += BYTE_CHUNK) stream!.update(bytes.subarray(at, Math.min(at + BYTE_CHUNK, size)));
 }
 
+/** Decimal digits of a non-negative safe integer, without building a string. */
 function writeDigits(value: number): void {
   if (value < 10) {
     buffer[position++] = 0x30 + value;
     return;
   }
-  const digits = "" + value;
-  for (let i = 0; i < digits.length; i++) buffer[position++] = digits.charCodeAt(i);
+  let digits = 1;
+  for (let power = 10; power <= value; power *= 10) digits++;
+  let at = position + digits;
+  position = at;
+  do {
+    buffer[--at] = 0x30 + (value % 10);
+    value = Math.floor(value / 10);
+  } while (value > 0);
 }
 
 function writeLongText(text: string): void {
@@ -174,6 +179,7 @@ function makeRoom(size: number): void {
     const grown = new Uint8Array(Math.max(buffer.length * 2, position + size));
     grown.set(buffer.subarray(0, position));
     buffer = grown;
+    view = new DataView(grown.buffer);
   }
 }
 
