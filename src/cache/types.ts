@@ -23,6 +23,7 @@ export interface NodeSignature {
 export interface SignatureParts {
   inputs?: Record<string, string>;
   deps?: Record<string, string>;
+  env?: Record<string, string>;
 }
 
 /** One stored result. */
@@ -34,6 +35,11 @@ export interface CacheEntry {
   durationMs: number;
   /** For a mapped node cached as a whole: the output hash of each item, in order. */
   itemHashes?: string[];
+  /**
+   * The node name (cache key) this result belongs to, set by the runner. Optional for user
+   * backends; the disk cache keeps it with the value so it can report and evict per node.
+   */
+  nodeName?: string;
 }
 
 /**

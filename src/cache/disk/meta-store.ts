@@ -1,0 +1,156 @@
+/**
+ * The latest signature per node name, for explaining misses and for the CLI.
+ *
+ * Names are spread over 256 documents by the first two hex digits of their hash, so one run that
+ * changes a few nodes rewrites a few small files even when a mapped node has a million items.
+ * `set` only records in memory (a miss must not pay for a file write); `flush` merges the
+ * pending records into each touched document (newer timestamp wins), see versioned-docs.ts.
+ * A document is loaded the first time one of its names is asked for, then kept.
+ */
+import { hashString } from "../../hashing/xxhash.js";
+import type { NodeSignature } from "../types.js";
+import { removeQuietly } from "./atomic-write.js";
+import { VersionedDocs } from "./versioned-docs.js";
+
+export interface MetaRecord {
+  signature: NodeSignature;
+  /** The blob stored for this signature (the key passed to the `setBlob` of the same node just before). */
+  blobKey?: string;
+}
+
+const SHARD_DOC = /^s[0-9a-f]{2}$/;
+
+function shardOf(nodeName: string): string {
+  return `s${hashString(nodeName).slice(0, 2)}`;
+}
+
+export class MetaStore {
+  readonly #docs: VersionedDocs;
+  readonly #pending = new Map<string, Map<string, MetaRecord>>();
+  readonly #loaded = new Map<string, Map<string, MetaRecord>>();
+
+  constructor(dir: string) {
+    this.#docs = new VersionedDocs(dir);
+  }
+
+  get hasPending(): boolean {
+    return this.#pending.size > 0;
+  }
+
+  get(nodeName: string): MetaRecord | undefined {
+    const shard = shardOf(nodeName);
+    return this.#pending.get(shard)?.get(nodeName) ?? this.#shard(shard).get(nodeName);
+  }
+
+  set(record: MetaRecord): void {
+    const shard = shardOf(record.signature.nodeName);
+    let pending = this.#pending.get(shard);
+    if (!pending) this.#pending.set(shard, (pending = new Map()));
+    pending.set(record.signature.nodeName, record);
+  }
+
+  /** Persists pending records; returns how many were written. */
+  flush(): number {
+    let written = 0;
+    for (const [shard, pending] of [...this.#pending]) {
+      const published = this.#docs.update(shard, (current) => mergeRecords(current, pending));
+      this.#loaded.set(shard, validRecords(published.entries));
+      this.#pending.delete(shard);
+      written += pending.size;
+    }
+    return written;
+  }
+
+  /** Every stored record plus the pending ones (loads every document). */
+  all(): Map<string, MetaRecord> {
+    const records = new Map<string, MetaRecord>();
+    for (const shard of this.#docs.listAll().keys()) {
+      if (!SHARD_DOC.test(shard)) continue;
+      for (const [name, record] of this.#shard(shard)) records.set(name, record);
+    }
+    for (const pending of this.#pending.values()) {
+      for (const [name, record] of pending) records.set(name, record);
+    }
+    return records;
+  }
+
+  /**
+   * Drops records older than `cutoff` (a timestamp) from every document; returns how many.
+   * Pending records are newer than any cutoff in the past, so they stay.
+   */
+  dropOlderThan(cutoff: number): number {
+    let dropped = 0;
+    for (const shard of this.#docs.listAll().keys()) {
+      if (!SHARD_DOC.test(shard)) continue;
+      let droppedHere = 0;
+      const published = this.#docs.update(shard, (current) => {
+        const kept = new Map<string, unknown>();
+        droppedHere = 0;
+        for (const [name, record] of current) {
+          if (isRecord(record) && record.signature.timestamp < cutoff) droppedHere += 1;
+          else kept.set(name, record);
+        }
+        return droppedHere > 0 ? kept : undefined;
+      });
+      dropped += droppedHere;
+      this.#loaded.set(shard, validRecords(published.entries));
+    }
+    return dropped;
+  }
+
+  /** Deletes every document and forgets everything, pending records included. */
+  clear(): void {
+    for (const [name, versions] of this.#docs.listAll()) {
+      if (!SHARD_DOC.test(name)) continue;
+      for (const version of versions) removeQuietly(this.#docs.pathOf(name, version));
+    }
+    this.#pending.clear();
+    this.#loaded.clear();
+  }
+
+  /** Forgets what was loaded, so the next read sees other processes' writes. */
+  forgetLoaded(): void {
+    this.#loaded.clear();
+  }
+
+  #shard(shard: string): Map<string, MetaRecord> {
+    let records = this.#loaded.get(shard);
+    if (!records) {
+      records = validRecords(this.#docs.read(shard).entries);
+      this.#loaded.set(shard, records);
+    }
+    return records;
+  }
+}
+
+function mergeRecords(current: Map<string, unknown>, pending: Map<string, MetaRecord>): Map<string, unknown> {
+  const merged = new Map(current);
+  for (const [name, record] of pending) {
+    const existing = merged.get(name);
+    // Newer wins; on a tie this process's record wins (it is the one being written now).
+    if (!isRecord(existing) || existing.signature.timestamp <= record.signature.timestamp) merged.set(name, record);
+  }
+  return merged;
+}
+
+/** Records read from disk are checked, so a hand-edited or damaged entry is skipped, not trusted. */
+function validRecords(entries: Map<string, unknown>): Map<string, MetaRecord> {
+  const records = new Map<string, MetaRecord>();
+  for (const [name, value] of entries) if (isRecord(value) && value.signature.nodeName === name) records.set(name, value);
+  return records;
+}
+
+function isRecord(value: unknown): value is MetaRecord {
+  if (value === null || typeof value !== "object") return false;
+  const signature = (value as { signature?: unknown }).signature as Record<string, unknown> | undefined;
+  return (
+    signature !== null &&
+    typeof signature === "object" &&
+    typeof signature.nodeName === "string" &&
+    typeof signature.codeHash === "string" &&
+    typeof signature.envHash === "string" &&
+    typeof signature.inputsHash === "string" &&
+    typeof signature.depsHash === "string" &&
+    typeof signature.timestamp === "number"
+  );
+}

@@ -1,0 +1,110 @@
+/**
+ * Small key→value documents that several processes update at once without losing a write.
+ *
+ * A document `name` is a series of flat-cache files `<name>.<version>.json` in one folder; the
+ * highest version is the current one. To update, a process reads the current version v, merges
+ * its own changes into it, writes the result to a temp file and publishes it as version v+1
+ * with a hard link, which fails if v+1 already exists. Failure means another process published
+ * first: re-read, re-merge, retry. Every published version therefore contains every earlier
+ * one's content plus one writer's changes; nothing is lost, whatever the interleaving.
+ *
+ * Why not a lock file around read-merge-write: a lock held by a SIGKILLed process must be
+ * broken, and breaking it (judge stale, then remove) races with a third process taking it in
+ * between, so two writers can believe they hold it and one update is lost. Publishing by
+ * create-if-absent needs no lock at all: a killed writer leaves a temp file, never a stale lock,
+ * and the next writer proceeds immediately. (Locks are used where double-holding is harmless:
+ * eviction, see process-lock.ts.)
+ *
+ * Superseded versions are deleted by the writer that superseded them; a reader that listed a
+ * version which then vanished simply lists again.
+ */
+import { readdirSync } from "node:fs";
+import { sep } from "node:path";
+import { publishNew, removeQuietly, sleepSync, tempPathBeside } from "./atomic-write.js";
+import { loadFlatCacheFile, saveFlatCacheFile } from "./flat-cache-file.js";
+
+const VERSIONED_FILE = /^([a-z0-9-]+)\.(\d+)\.json$/;
+const MAX_ATTEMPTS = 200;
+
+export interface DocSnapshot {
+  /** 0 when the document does not exist yet. */
+  version: number;
+  entries: Map<string, unknown>;
+  /** Set when the current version could not be parsed; its entries are lost and it reads as empty. */
+  damaged?: string;
+}
+
+export class VersionedDocs {
+  constructor(readonly dir: string) {}
+
+  pathOf(name: string, version: number): string {
+    return `${this.dir}${sep}${name}.${version}.json`;
+  }
+
+  /** Versions of every document in the folder, unsorted. */
+  listAll(): Map<string, number[]> {
+    const documents = new Map<string, number[]>();
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return documents;
+      throw error;
+    }
+    for (const fileName of names) {
+      const match = VERSIONED_FILE.exec(fileName);
+      if (!match) continue;
+      const versions = documents.get(match[1]!) ?? [];
+      versions.push(Number(match[2]));
+      documents.set(match[1]!, versions);
+    }
+    return documents;
+  }
+
+  read(name: string): DocSnapshot {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+      const versions = this.listAll().get(name);
+      if (!versions || versions.length === 0) return { version: 0, entries: new Map() };
+      const version = Math.max(...versions);
+      const loaded = loadFlatCacheFile(this.pathOf(name, version));
+      if (loaded.status === "missing") continue; // superseded and deleted since the listing
+      if (loaded.status === "damaged") return { version, entries: new Map(), damaged: loaded.detail };
+      return { version, entries: loaded.entries };
+    }
+    throw new Error(`${this.pathOf(name, 0)}: the document kept changing while being read`);
+  }
+
+  /**
+   * Publishes `merge(current)` as the next version, retrying until no other process got in
+   * between. `merge` may be called several times and must not mutate its argument's values in a
+   * way it cannot repeat; returning undefined means "nothing to change" and publishes nothing.
+   */
+  update(name: string, merge: (current: Map<string, unknown>) => Map<string, unknown> | undefined): DocSnapshot {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+      const current = this.read(name);
+      const next = merge(current.entries);
+      if (next === undefined) return current;
+      const finalPath = this.pathOf(name, current.version + 1);
+      const tempPath = tempPathBeside(finalPath);
+      try {
+        saveFlatCacheFile(tempPath, next);
+      } catch (error) {
+        removeQuietly(tempPath);
+        throw error;
+      }
+      if (publishNew(tempPath, finalPath)) {
+        this.removeVersionsBefore(name, current.version + 1);
+        return { version: current.version + 1, entries: next };
+      }
+      // Lost the race: back off a little (growing, randomised) so writers stop colliding.
+      if (attempt >= 2) sleepSync(Math.min(50, attempt) * Math.random());
+    }
+    throw new Error(`${this.pathOf(name, 0)}: could not publish an update, too many concurrent writers`);
+  }
+
+  private removeVersionsBefore(name: string, version: number): void {
+    for (const old of this.listAll().get(name) ?? []) {
+      if (old < version) removeQuietly(this.pathOf(name, old));
+    }
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * The cache module: the backend protocol, the two built-in backends and the error a backend
+ * throws for a value it cannot store.
+ */
+export type { CacheBackend, CacheEntry, MaybePromise, NodeSignature, SignatureParts } from "./types.js";
+export { MemoryCache } from "./memory.js";
+export {
+  DiskCache,
+  NotStorableError,
+  type DiskCacheOptions,
+  type DiskCacheStats,
+  type FlushReport,
+  type NodeUsage,
+  type PruneOptions,
+  type PruneResult,
+  type StoredEntryInfo,
+} from "./disk/index.js";
