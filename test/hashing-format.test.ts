@@ -15,7 +15,7 @@ import { xx } from "../src/hashing/xxhash.js";
 
 const utf8 = new TextEncoder();
 
-/** The documented token bytes of JSON-like values, Maps and Sets (no binaries, no lone surrogates). */
+/** The documented token bytes of JSON-like values, Maps, Sets and typed arrays (no lone surrogates). */
 function reference(value: unknown): Uint8Array {
   const parts: Uint8Array[] = [];
   const text = (part: string) => parts.push(utf8.encode(part));
@@ -32,6 +32,11 @@ function reference(value: unknown): Uint8Array {
     }
     if (typeof item === "bigint") return void text(`i${item.toString()};`);
     if (typeof item === "string") return void text(`s${item.length}:${item}`);
+    if (item instanceof Float64Array || item instanceof Uint8Array) {
+      const kind = item instanceof Float64Array ? "Float64Array" : "Uint8Array"; // this machine is little-endian
+      text(`x${kind.length}:${kind}${item.byteLength};`);
+      return void parts.push(new Uint8Array(item.buffer, item.byteOffset, item.byteLength));
+    }
     if (Array.isArray(item)) {
       text("[");
       for (let i = 0; i < item.length; i++) {
@@ -132,6 +137,18 @@ describe("the byte format matches its documentation", () => {
       const small = randomTree(next, 4);
       expect(hashValue(small)).toBe(referenceHash(small));
     }
+  });
+
+  it("for Map and Set entries hashed while the outer value fills most of the buffer", () => {
+    const next = random(11);
+    const bigTree = Array.from({ length: 400 }, () => randomTree(next, 5));
+    const value = [
+      "x".repeat(65_000),
+      new Map<unknown, unknown>([["tree", bigTree], ["bytes", new Float64Array(100_000).map((_, i) => i)], [new Uint8Array(5000), "k"]]),
+      new Set<unknown>(["y".repeat(70_000), new Uint8Array(3000).fill(7), bigTree]),
+      new Map([["inner", new Map([["deeper", new Set(["z".repeat(66_000)])]])]]),
+    ];
+    expect(hashValue(value)).toBe(referenceHash(value));
   });
 
   it("for strings longer than the buffer, ASCII and not", () => {

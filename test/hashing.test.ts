@@ -244,7 +244,7 @@ describe("class instances, functions, boxed primitives, errors", () => {
   });
 
   it("boxed primitives differ from primitives and hash by their value", () => {
-    distinct([new Number(1), 1, new String("a"), "a", new Boolean(false), false, Object(1n), 1n]);
+    distinct([new Number(1), 1, new String("a"), "a", new Boolean(false), false, Object(1n), 1n, new String("1"), new Boolean(true), Object(2n)]);
     expect(hashValue(new String("a"))).toBe(hashValue(new String("a")));
     expect(hashValue(new Number(1))).not.toBe(hashValue(new Number(2)));
   });
