@@ -2,6 +2,7 @@
  * The rules of the canonical value hash: what makes two values hash alike or apart.
  * Every assertion here fails if the corresponding rule of hash-value.ts is broken.
  */
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { hashValue } from "../src/hashing/hash-value.js";
 
@@ -259,6 +260,18 @@ describe("class instances, functions, boxed primitives, errors", () => {
   it("URL hashes by its text", () => {
     expect(hashValue(new URL("https://example.com/a?b=1"))).toBe(hashValue(new URL("https://example.com/a?b=1")));
     distinct([new URL("https://example.com/a"), new URL("https://example.com/b"), "https://example.com/a"]);
+  });
+});
+
+describe("values from another realm", () => {
+  it("hash like the same values made here (vm contexts, other built-ins)", () => {
+    const source = `({ b: 1, a: [1, 2, { c: null }], m: new Map([[1, 2]]), s: new Set([1]), d: new Date(0), r: /x/g,
+      t: new Uint8Array([1]), e: new TypeError("m"), bare: Object.assign(Object.create(null), { k: 1 }) })`;
+    const foreign = runInNewContext(source) as Record<string, unknown>;
+    const local = (0, eval)(source) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(foreign)).not.toBe(Object.prototype);
+    for (const key of Object.keys(local)) expect(hashValue(foreign[key]), key).toBe(hashValue(local[key]));
+    expect(hashValue(foreign)).toBe(hashValue(local));
   });
 });
 
