@@ -35,6 +35,7 @@ describe("codeHash ignores how the code is written", () => {
       code = code.replace("return v * v", "return (v  *  v) // squared");
       code = code.replace("Fast = 1,\n  Slow = 2,\n", "Fast = 1, Slow = 2");
       code = code.replace("sumOfSquares(x, y)", "sumOfSquares(\n    x,\n    y,\n  )");
+      code = code.replace("({ n }: { n: number }) => isEven(n)", "({ n: n }: { n: number }) => isEven(n)"); // shorthand spelt out
       code = code.replace(/  /g, "\t");
       expect(code).not.toBe(original);
       copy.write(NODES, code);

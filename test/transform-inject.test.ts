@@ -12,10 +12,11 @@ import { transformFile } from "./transform-helpers.js";
 afterAll(removeTempDirs);
 
 const GOLDEN_LINE =
-  '  ({ x, bonus = BASE }: { x: number; bonus?: number }) => twice(x) + bonus, {"v":1,"codeHash":"aad209ced159db77",' +
-  '"depsHashes":["6c48581b4642ec0c","6c48581b4642ec0c","6c48581b4642ec0c","6c48581b4642ec0c","6c48581b4642ec0c",' +
-  '"6c48581b4642ec0c","6c48581b4642ec0c","6c48581b4642ec0c"],"inputs":["x","bonus"],"defaults":["bonus"],' +
-  '"file":"src/golden.ts","depsFiles":[["src/twice.ts",1,"c1d42ff4f7475235"]]}';
+  "  ({ x, bonus = BASE }: { x: number; bonus?: number }) => twice(x) + bonus, " +
+  '{"v":1,"codeHash":"c5597aa572b6c327","depsHashes":["f78aa36783103569","f78aa36783103569","f78aa36783' +
+  '103569","f78aa36783103569","f78aa36783103569","f78aa36783103569","f78aa36783103569","f78aa3678310356' +
+  '9"],"inputs":["x","bonus"],"defaults":["bonus"],"file":"src/golden.ts","depsFiles":[["src/twice.ts",' +
+  '1,"5ac18774785d6bc1"]]}';
 
 describe("golden output", () => {
   it("pins the whole injected output of one file", () => {

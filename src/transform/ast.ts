@@ -51,6 +51,8 @@ export const IGNORED_KEYS = new Set([
   "declare",
   "importKind",
   "exportKind",
+  // `{ x }` is `{ x: x }`: Babel gives a shorthand property its own value node, so only the flag differs.
+  "shorthand",
 ]);
 
 /** TypeScript nodes that exist at run time; every other `TS*` node is type-only. */

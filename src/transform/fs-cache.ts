@@ -3,26 +3,52 @@
  * same paths again and again (every `./x` tries several extensions); within one build the answers
  * do not change unless a watcher says so, and `forget` is how it says so.
  */
-import { readFileSync, realpathSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { basename, dirname } from "node:path";
 
 export type EntryKind = "file" | "dir" | undefined;
 
+/** A directory's entries: name → kind, "link" for symbolic links (resolved on demand). */
+type Listing = Map<string, EntryKind | "link">;
+
 export class FsCache {
   private readonly kinds = new Map<string, EntryKind>();
+  /**
+   * Directory listings: one readdir answers every probe in a directory (resolution tries several
+   * extensions per import), instead of one stat per probe.
+   */
+  private readonly listings = new Map<string, Listing | null>();
   private readonly json = new Map<string, unknown>();
   private readonly realpaths = new Map<string, string>();
 
   kind(path: string): EntryKind {
     if (this.kinds.has(path)) return this.kinds.get(path);
     let kind: EntryKind;
-    try {
-      const stats = statSync(path, { throwIfNoEntry: false });
-      kind = stats ? (stats.isFile() ? "file" : stats.isDirectory() ? "dir" : undefined) : undefined;
-    } catch {
-      kind = undefined;
+    const parent = dirname(path);
+    const listing = parent === path ? null : this.listing(parent);
+    if (listing) {
+      const entry = listing.get(basename(path));
+      kind = entry === "link" ? statKind(path) : entry;
+    } else {
+      kind = statKind(path);
     }
     this.kinds.set(path, kind);
     return kind;
+  }
+
+  private listing(dir: string): Listing | null {
+    let listing = this.listings.get(dir);
+    if (listing !== undefined) return listing;
+    try {
+      listing = new Map();
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        listing.set(entry.name, entry.isFile() ? "file" : entry.isDirectory() ? "dir" : entry.isSymbolicLink() ? "link" : undefined);
+      }
+    } catch {
+      listing = null; // unreadable or missing: fall back to stat
+    }
+    this.listings.set(dir, listing);
+    return listing;
   }
 
   isFile(path: string): boolean {
@@ -64,13 +90,25 @@ export class FsCache {
   /** A watcher saw `path` change, appear or disappear. */
   forget(path: string): void {
     this.kinds.delete(path);
+    this.listings.delete(path);
+    this.listings.delete(dirname(path)); // the file may have appeared in or left its directory
     this.json.delete(path);
     this.realpaths.delete(path);
   }
 
   forgetAll(): void {
     this.kinds.clear();
+    this.listings.clear();
     this.json.clear();
     this.realpaths.clear();
+  }
+}
+
+function statKind(path: string): EntryKind {
+  try {
+    const stats = statSync(path, { throwIfNoEntry: false });
+    return stats ? (stats.isFile() ? "file" : stats.isDirectory() ? "dir" : undefined) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -3,8 +3,10 @@
  * `func(options, fn, {"v":1,…})` on the same line, so every line and column before the
  * insertion is unchanged and the source map is nearly the identity.
  */
+import { createRequire } from "node:module";
 import { basename } from "node:path";
-import MagicString, { type SourceMap } from "magic-string";
+import type MagicStringClass from "magic-string";
+import type { SourceMap } from "magic-string";
 import type { BuildInfo } from "../build-info.js";
 import type { AnyNode } from "./ast.js";
 
@@ -63,18 +65,39 @@ export interface InjectedCode {
   readonly map: SourceMap;
 }
 
+let MagicString: typeof MagicStringClass | undefined;
+
+/** magic-string is only needed when a source map is asked for (loaded on first use, ~5 ms). */
+function magicString(code: string): MagicStringClass {
+  MagicString ??= (createRequire(import.meta.url)("magic-string") as { default: typeof MagicStringClass }).default;
+  return new MagicString(code);
+}
+
+/**
+ * The output code is spliced directly (the warm path of the Node loader never needs more); the
+ * source map is made with magic-string on first access.
+ */
 export function applyInsertions(code: string, insertions: Insertion[], file: string): InjectedCode {
-  const magic = new MagicString(code);
-  for (const [offset, text] of insertions) magic.appendLeft(offset, text);
-  const output = magic.toString();
+  const sorted = [...insertions].sort((a, b) => a[0] - b[0]);
+  let output = "";
+  let from = 0;
+  for (const [offset, text] of sorted) {
+    output += code.slice(from, offset) + text;
+    from = offset;
+  }
+  output += code.slice(from);
   let map: SourceMap | undefined;
-  const name = basename(file);
   return {
     code: output,
     get map(): SourceMap {
-      // Sources are named relative to the generated file (which sits where the original does), so
-      // the map does not depend on where the project lives.
-      map ??= magic.generateMap({ hires: true, source: name, file: name, includeContent: true });
+      if (!map) {
+        const magic = magicString(code);
+        for (const [offset, text] of sorted) magic.appendLeft(offset, text);
+        // Sources are named relative to the generated file (which sits where the original does),
+        // so the map does not depend on where the project lives.
+        const name = basename(file);
+        map = magic.generateMap({ hires: true, source: name, file: name, includeContent: true });
+      }
       return map;
     },
   };

@@ -3,7 +3,7 @@
  * dynamic `import()`, `require()`, `import x = require()`, and `new URL("./asset", import.meta.url)`.
  * Type-only imports and exports are not edges: they vanish when the code is compiled.
  */
-import { IGNORED_KEYS, isNode, isTypeOnly, staticString, type AnyNode } from "./ast.js";
+import { staticString, type AnyNode } from "./ast.js";
 
 export type ImportKind =
   /** `import x from "m"` / `import { x } from "m"` */
@@ -81,30 +81,6 @@ function isImportMetaUrl(node: AnyNode): boolean {
     (object.property as AnyNode).name === "meta" &&
     property.name === "url"
   );
-}
-
-/** Every import edge of a module, in source order. */
-export function collectImports(program: AnyNode): ImportEdge[] {
-  const edges: ImportEdge[] = [];
-  walk(program, edges);
-  return edges;
-}
-
-function walk(node: AnyNode, edges: ImportEdge[]): void {
-  if (isTypeOnly(node)) return;
-  const edge = importEdgeOf(node);
-  if (edge) edges.push(edge);
-  // Import declarations and re-exports have nothing nested worth visiting.
-  if (node.type === "ImportDeclaration" || node.type === "ExportAllDeclaration") return;
-  for (const key in node) {
-    if (IGNORED_KEYS.has(key)) continue;
-    const value = node[key];
-    if (Array.isArray(value)) {
-      for (const item of value) if (isNode(item)) walk(item, edges);
-    } else if (isNode(value)) {
-      walk(value, edges);
-    }
-  }
 }
 
 /** Whether the edge is loaded through CommonJS resolution (`require` conditions in `exports`). */

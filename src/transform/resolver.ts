@@ -15,7 +15,7 @@
 import { builtinModules } from "node:module";
 import { fileURLToPath } from "node:url";
 import { basename, dirname, join, resolve as resolvePath } from "node:path";
-import { exports as resolveExports, imports as resolveImports } from "resolve.exports";
+import { createRequire } from "node:module";
 import type { FsCache } from "./fs-cache.js";
 import { isInNodeModules, isRelativeSpecifier, isAbsoluteSpecifier } from "./paths.js";
 import type { TsconfigPaths } from "./tsconfig-paths.js";
@@ -38,6 +38,15 @@ interface PackageManifest {
 }
 
 const BUILTINS = new Set(builtinModules);
+
+type ResolveExportsLibrary = typeof import("resolve.exports");
+let resolveExportsLibrary: ResolveExportsLibrary | undefined;
+
+/** Loaded on the first package with an `exports` or `imports` map. */
+function exportsLibrary(): ResolveExportsLibrary {
+  resolveExportsLibrary ??= createRequire(import.meta.url)("resolve.exports") as ResolveExportsLibrary;
+  return resolveExportsLibrary;
+}
 
 /** Extensions tried for an extensionless specifier, TypeScript's first. */
 const EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".json"];
@@ -178,7 +187,7 @@ export class Resolver {
       for (const conditions of [SOURCE_CONDITIONS, []]) {
         let targets: string[] | void;
         try {
-          targets = resolveExports(manifest, subpath, { require: mode === "require", conditions });
+          targets = exportsLibrary().exports(manifest, subpath, { require: mode === "require", conditions });
         } catch {
           targets = undefined;
         }
@@ -207,7 +216,7 @@ export class Resolver {
     for (const conditions of [SOURCE_CONDITIONS, []]) {
       let targets: string[] | void;
       try {
-        targets = resolveImports(scope.manifest, request, { require: mode === "require", conditions });
+        targets = exportsLibrary().imports(scope.manifest, request, { require: mode === "require", conditions });
       } catch {
         targets = undefined;
       }

@@ -7,6 +7,7 @@
  * annotation is not a reference.
  */
 import { IGNORED_KEYS, isNode, isThisParameter, isTypeOnly, staticString, unwrapTypeWrappers, type AnyNode } from "./ast.js";
+import { importEdgeOf, type ImportEdge } from "./module-imports.js";
 
 export type BindingKind =
   | "import"
@@ -97,13 +98,15 @@ export interface ScopeAnalysis {
   /** Every value reference, sorted by position. */
   references: Reference[];
   candidateCalls: CandidateCall[];
+  /** Every import edge of the module (collected in the same walk), in source order. */
+  imports: ImportEdge[];
 }
 
 export function analyseScopes(program: AnyNode, calleeName = "func"): ScopeAnalysis {
   const analyser = new Analyser(program, calleeName);
   analyser.run();
   analyser.references.sort((a, b) => a.start - b.start);
-  return { program: analyser.programScope, references: analyser.references, candidateCalls: analyser.calls };
+  return { program: analyser.programScope, references: analyser.references, candidateCalls: analyser.calls, imports: analyser.imports };
 }
 
 /** References whose position lies in [start, end), using binary search on the sorted list. */
@@ -144,6 +147,7 @@ class Analyser {
   readonly programScope: Scope;
   readonly references: Reference[] = [];
   readonly calls: CandidateCall[] = [];
+  readonly imports: ImportEdge[] = [];
 
   constructor(
     private readonly program: AnyNode,
@@ -178,6 +182,8 @@ class Analyser {
 
   private visit(node: AnyNode, scope: Scope): void {
     if (isTypeOnly(node)) return;
+    const edge = importEdgeOf(node);
+    if (edge) this.imports.push(edge);
     switch (node.type) {
       case "Identifier":
         this.ref(node, scope);

@@ -17,7 +17,7 @@ import { FsCache } from "./fs-cache.js";
 import { findFuncCalls, type FuncCall } from "./func-calls.js";
 import { applyInsertions, insertionFor, type Insertion } from "./inject.js";
 import { literalOptionInputs, readInputNames, resolveFunctionNode } from "./inputs.js";
-import { collectImports, isRequireEdge, type ImportEdge } from "./module-imports.js";
+import { isRequireEdge, type ImportEdge } from "./module-imports.js";
 import { NORMALISER_VERSION } from "./normalise.js";
 import { parseModule, parserVersion, SourceSyntaxError, sourceKindOf } from "./parser.js";
 import { relativePath } from "./paths.js";
@@ -297,7 +297,7 @@ class ModuleTransform {
       return { entry: this.entry([], [], new Map(), new Set()), complete: true };
     }
 
-    const fileEdges = collectImports(program);
+    const fileEdges = analysis.imports;
     const fileLevelEdges = sideEffectEdges(program, fileEdges);
     const memo: CanonicalMemo = new Map();
     const depsByLevel1 = new Map<string, DependencyResult>();

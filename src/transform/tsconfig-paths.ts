@@ -2,8 +2,19 @@
  * tsconfig `paths` / `baseUrl` mapping, from the nearest tsconfig.json of the importing file
  * (with its `extends` chain, which get-tsconfig follows, including configs from packages).
  */
+import { createRequire } from "node:module";
 import { dirname } from "node:path";
-import { createPathsMatcher, getTsconfig, type TsConfigResult } from "get-tsconfig";
+import type { TsConfigResult } from "get-tsconfig";
+
+type GetTsconfig = typeof import("get-tsconfig");
+
+let library: GetTsconfig | undefined;
+
+/** get-tsconfig costs ~10 ms to load: only builds that resolve imports pay for it. */
+function getTsconfigLibrary(): GetTsconfig {
+  library ??= createRequire(import.meta.url)("get-tsconfig") as GetTsconfig;
+  return library;
+}
 
 type PathsMatcher = (specifier: string) => string[];
 
@@ -36,7 +47,7 @@ export class TsconfigPaths {
     if (entry) return entry;
     let result: TsConfigResult | null = null;
     try {
-      result = getTsconfig(dir, "tsconfig.json", this.getTsconfigCache as Map<string, never>);
+      result = getTsconfigLibrary().getTsconfig(dir, "tsconfig.json", this.getTsconfigCache as Map<string, never>);
     } catch (error) {
       this.onWarning(`cannot read the tsconfig.json that applies to ${dir}: ${(error as Error).message}; its "paths" are not used`);
     }
@@ -47,7 +58,7 @@ export class TsconfigPaths {
       if (!entry) {
         let matcher: PathsMatcher | undefined;
         try {
-          matcher = createPathsMatcher(result) ?? undefined;
+          matcher = getTsconfigLibrary().createPathsMatcher(result) ?? undefined;
         } catch (error) {
           this.onWarning(`${result.path}: invalid "paths": ${(error as Error).message}`);
         }
