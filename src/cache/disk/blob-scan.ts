@@ -68,3 +68,10 @@ export function statQuietly(path: string): { size: number; mtimeMs: number } | u
     return undefined;
   }
 }
+
+/** Temp files of dead writers directly inside `dir` (the metadata and lock folders). */
+export function abandonedTempsIn(dir: string, now = Date.now()): string[] {
+  return readdirQuietly(dir)
+    .filter((name) => isAbandonedTemp(dir + sep + name, name, now))
+    .map((name) => dir + sep + name);
+}

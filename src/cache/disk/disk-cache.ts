@@ -18,7 +18,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { CacheBackend, CacheEntry, NodeSignature } from "../types.js";
 import { removeQuietly } from "./atomic-write.js";
-import { scanBlobs, type ScannedBlob } from "./blob-scan.js";
+import { abandonedTempsIn, scanBlobs, type ScannedBlob } from "./blob-scan.js";
 import { BlobStore } from "./blob-store.js";
 import { clearCacheFiles } from "./clear-files.js";
 import { planEviction, removeBlobs, type EvictionLimits } from "./eviction.js";
@@ -250,7 +250,9 @@ export class DiskCache implements CacheBackend {
    */
   #evict(limits: EvictionLimits, targetSize: number | undefined, now: number, describe: boolean): PruneResult {
     const scan = scanBlobs(this.#layout, now);
-    for (const temp of scan.abandonedTemps) removeQuietly(temp);
+    for (const temp of [...scan.abandonedTemps, ...abandonedTempsIn(this.#layout.meta, now), ...abandonedTempsIn(this.#layout.locks, now)]) {
+      removeQuietly(temp);
+    }
     const total = sum(scan.blobs);
     const maxSize = limits.maxSize ?? Infinity;
     const target = targetSize ?? (total > maxSize ? Math.floor(maxSize * LOW_WATER) : maxSize);

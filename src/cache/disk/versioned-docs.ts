@@ -17,6 +17,15 @@
  *
  * Superseded versions are deleted by the writer that superseded them; a reader that listed a
  * version which then vanished simply lists again.
+ *
+ * Deleting old versions makes their names free again, so a writer that read version 4, stalled,
+ * and links 5 after 5 was published *and deleted* (6 exists by then) "succeeds" with a file that
+ * is not the newest. The writer therefore checks, after linking, that no higher version exists;
+ * if one does, its file is discarded and it merges again. Why that suffices: a version is only
+ * ever deleted by the writer of a higher one, so the highest version never disappears, and a
+ * publication that was the highest when checked is the base of every later one. The same check
+ * can fire when a successor already includes this writer's changes, so merges must be safe to
+ * apply twice (signatures: newer timestamp wins; the size estimate is approximate anyway).
  */
 import { readdirSync } from "node:fs";
 import { sep } from "node:path";
@@ -76,8 +85,9 @@ export class VersionedDocs {
 
   /**
    * Publishes `merge(current)` as the next version, retrying until no other process got in
-   * between. `merge` may be called several times and must not mutate its argument's values in a
-   * way it cannot repeat; returning undefined means "nothing to change" and publishes nothing.
+   * between. `merge` may be called several times, and its result may be merged again by this
+   * writer on top of a version that already contains it, so it must be idempotent; returning
+   * undefined means "nothing to change" and publishes nothing.
    */
   update(name: string, merge: (current: Map<string, unknown>) => Map<string, unknown> | undefined): DocSnapshot {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
@@ -93,8 +103,12 @@ export class VersionedDocs {
         throw error;
       }
       if (publishNew(tempPath, finalPath)) {
-        this.removeVersionsBefore(name, current.version + 1);
-        return { version: current.version + 1, entries: next };
+        const versions = this.listAll().get(name) ?? [];
+        if (versions.every((version) => version <= current.version + 1)) {
+          this.removeVersionsBefore(name, current.version + 1);
+          return { version: current.version + 1, entries: next };
+        }
+        removeQuietly(finalPath); // shadowed by a higher version: merge again on top of it
       }
       // Lost the race: back off a little (growing, randomised) so writers stop colliding.
       if (attempt >= 2) sleepSync(Math.min(50, attempt) * Math.random());
