@@ -101,6 +101,20 @@ describe("persistent cache", () => {
     expect(after.scaled![1]).not.toBe(before.scaled![1]);
   });
 
+  it("a change of tsconfig paths (in an extended config) is not answered from the cache", () => {
+    const copy = agedCopy();
+    copy.write("src/lib2/format.ts", "export function label(value: number): string {\n  return `v=${value}`;\n}\n");
+    const first = cached(copy);
+    transformFile(copy, NODES, { transformer: first });
+    first.save();
+    copy.edit("tsconfig.base.json", '"src/lib/*"', '"src/lib2/*"');
+
+    const second = cached(copy);
+    const { byOutput } = transformFile(copy, NODES, { transformer: second });
+    expect(second.stats.warmHits).toBe(0);
+    expect(byOutput.labelled!.depsFiles!.map(([path]) => path)).toContain("src/lib2/format.ts");
+  });
+
   it("holds no absolute path, so a copied project (with its cache) stays warm", () => {
     const copy = agedCopy();
     const first = cached(copy);

@@ -16,7 +16,6 @@ import type { FileRecords } from "./file-records.js";
 import { isRequireEdge } from "./module-imports.js";
 import { relativePath } from "./paths.js";
 import type { Resolved, Resolver } from "./resolver.js";
-import type { TsconfigPaths } from "./tsconfig-paths.js";
 
 export type DepsFile = [path: string, level: number, hash: string];
 
@@ -40,14 +39,15 @@ export interface DependencyResult {
 export interface DependencyContext {
   records: FileRecords;
   resolver: Resolver;
-  tsconfig: TsconfigPaths;
+  /** The module being transformed (its own imports are resolved with its configs). */
+  file: string;
   root: string;
   maxDepth: number;
   warn: (message: string) => void;
 }
 
 export function dependencyHashes(level1: DependencyTarget[], context: DependencyContext): DependencyResult {
-  const { records, resolver, tsconfig, root, maxDepth, warn } = context;
+  const { records, resolver, root, maxDepth, warn } = context;
   const counted = new Set<string>();
   const depsFiles: DepsFile[] = [];
   const stamps = new Map<string, string>();
@@ -57,13 +57,15 @@ export function dependencyHashes(level1: DependencyTarget[], context: Dependency
   let previous = hashString("daft-deps-v1");
   let frontier = level1;
 
-  const stampConfig = (file: string): void => {
-    const config = tsconfig.configOf(file);
-    if (config && !stamps.has(config)) {
+  /** package.json and tsconfig.json decide how a file's imports resolve: they count as inputs. */
+  const stampConfigs = (file: string): void => {
+    for (const config of resolver.configFilesOf(file)) {
+      if (stamps.has(config)) continue;
       stamps.set(config, records.get(config).contentHash);
       watchFiles.add(config);
     }
   };
+  stampConfigs(context.file);
 
   for (let level = 1; level <= maxDepth; level++) {
     const entries: string[] = [];
@@ -83,7 +85,7 @@ export function dependencyHashes(level1: DependencyTarget[], context: Dependency
             warn(`${rel} does not parse (${record.problem}); it counts by its bytes and its imports are not followed`);
           }
           if (level < maxDepth && record.kind === "source") {
-            if (record.imports.length > 0) stampConfig(resolved.path);
+            if (record.imports.length > 0) stampConfigs(resolved.path);
             for (const edge of record.imports) {
               next.push({ resolved: resolver.resolve(edge.specifier, resolved.path, isRequireEdge(edge) ? "require" : "import"), importer: resolved.path });
             }

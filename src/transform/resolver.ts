@@ -232,6 +232,18 @@ export class Resolver {
     return unresolved(request, "no matching \"imports\" entry");
   }
 
+  /**
+   * The files whose content decides how imports from `file` resolve: the package.json of its
+   * package (`imports`, self-references) and its tsconfig.json (`paths`).
+   */
+  configFilesOf(file: string): string[] {
+    const files: string[] = [];
+    const scope = this.packageScope(dirname(file));
+    if (scope) files.push(join(scope.dir, "package.json"));
+    files.push(...this.tsconfig.configChainOf(file));
+    return files;
+  }
+
   /** The nearest package.json at or above `dir` (the package the file belongs to). */
   private packageScope(dir: string): { dir: string; manifest: PackageManifest } | undefined {
     for (let current = dir; ; ) {

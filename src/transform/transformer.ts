@@ -199,11 +199,11 @@ class DaftTransformer implements Transformer {
     return this.resolver.resolve(specifier, importer, viaRequire ? "require" : "import");
   }
 
-  dependencies(targets: DependencyTarget[], root: string, warn: (message: string) => void): DependencyResult {
+  dependencies(file: string, targets: DependencyTarget[], root: string, warn: (message: string) => void): DependencyResult {
     return dependencyHashes(targets, {
       records: this.records,
       resolver: this.resolver,
-      tsconfig: this.tsconfig,
+      file,
       root,
       maxDepth: this.maxDepth,
       warn,
@@ -317,7 +317,7 @@ class ModuleTransform {
       const key = targets.map((target) => resolvedKey(target.resolved)).sort().join("\n");
       let deps = depsByLevel1.get(key);
       if (!deps) {
-        deps = this.transformer.dependencies(targets, this.root, (message) => this.warnings.add(`daft transform: ${message}`));
+        deps = this.transformer.dependencies(this.file, targets, this.root, (message) => this.warnings.add(`daft transform: ${message}`));
         depsByLevel1.set(key, deps);
       }
       complete &&= deps.complete;
