@@ -5,6 +5,11 @@
 import { isAbsolute, relative, sep } from "node:path";
 
 export function relativePath(root: string, file: string): string {
+  // Fast path for the common case (a file under the root): path.relative normalises both sides.
+  if (file.length > root.length + 1 && file.startsWith(root) && file[root.length] === sep && !file.includes(`${sep}.`)) {
+    const rel = file.slice(root.length + 1);
+    return sep === "/" ? rel : rel.split(sep).join("/");
+  }
   const rel = relative(root, file);
   const posix = sep === "/" ? rel : rel.split(sep).join("/");
   return posix === "" ? "." : posix;

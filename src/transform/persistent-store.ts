@@ -9,7 +9,7 @@
  * foreign file reads as empty.
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { relativePath } from "./paths.js";
 
 const FORMAT = "daft-transform-cache";
@@ -71,7 +71,7 @@ export class PersistentStore<FileEntry, TransformEntry> {
   }
 
   absolute(key: string): string {
-    return resolve(this.dir, key);
+    return key.startsWith("..") || key.includes("/.") ? resolve(this.dir, key) : join(this.dir, key);
   }
 
   get dirty(): boolean {
