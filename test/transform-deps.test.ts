@@ -112,6 +112,17 @@ describe("resolution", () => {
     expect(byOutput.looked!.depsFiles!.map(([path]) => path)).toContain("src/table.json");
   });
 
+  it("a TypeScript importer of `./x.js` gets x.ts even when a compiled x.js sits next to it; a JavaScript one gets x.js", () => {
+    const copy = copyFixture("transform-basic", { linkDaft: false });
+    copy.write("src/math.js", "export function scale(value) { return value * 1.5; }\n");
+    const { byOutput } = transformFile(copy, NODES);
+    expect(byOutput.scaled!.depsFiles!.map(([path]) => path)).toContain("src/math.ts");
+    expect(byOutput.scaled!.depsFiles!.map(([path]) => path)).not.toContain("src/math.js");
+    copy.write("src/uses-math.js", 'import { func } from "daft";\nimport { scale } from "./math.js";\nexport const s = func({ output: "s" }, ({ x }) => scale(x));\n');
+    const fromJs = transformFile(copy, "src/uses-math.js").byOutput.s!;
+    expect(fromJs.depsFiles!.map(([path]) => path)).toEqual(["src/math.js"]);
+  });
+
   it("counts a package in node_modules by name@version, and a version bump changes the hash", () => {
     const { before, after, copy } = depsAfter(
       (c) => c.edit("node_modules/ext-pkg/package.json", '"version":"1.0.0"', '"version":"1.0.1"'),

@@ -39,6 +39,8 @@ interface PackageManifest {
 
 const BUILTINS = new Set(builtinModules);
 
+const TYPESCRIPT_FILE = /\.[cm]?tsx?$/i;
+
 type ResolveExportsLibrary = typeof import("resolve.exports");
 let resolveExportsLibrary: ResolveExportsLibrary | undefined;
 
@@ -74,14 +76,22 @@ export class Resolver {
 
   resolve(specifier: string, importer: string, mode: ResolveMode): Resolved {
     const dir = dirname(importer);
-    const key = `${mode}\0${dir}\0${specifier}`;
+    const fromTypeScript = TYPESCRIPT_FILE.test(importer);
+    const key = `${mode}\0${fromTypeScript ? "ts" : "js"}\0${dir}\0${specifier}`;
     let resolved = this.memo.get(key);
     if (!resolved) {
+      this.preferTypeScript = fromTypeScript;
       resolved = this.resolveUncached(specifier, importer, dir, mode);
       this.memo.set(key, resolved);
     }
     return resolved;
   }
+
+  /**
+   * TypeScript resolves `./x.js` to `x.ts` even when a compiled `x.js` sits next to it; Node (and
+   * JavaScript importers) take the file as written. Set for the duration of one resolution.
+   */
+  private preferTypeScript = false;
 
   forgetAll(): void {
     this.memo.clear();
@@ -116,10 +126,14 @@ export class Resolver {
   /** An existing file for a path as written in an import, or undefined. */
   resolveFile(path: string): string | undefined {
     const dot = path.lastIndexOf(".");
-    const extension = dot > path.lastIndexOf("/") ? path.slice(dot) : "";
-    if (this.fs.isFile(path)) return path;
+    const extension = dot > Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) ? path.slice(dot) : "";
     const counterparts = TS_COUNTERPARTS[extension];
-    if (counterparts) {
+    if (counterparts && this.preferTypeScript) {
+      const stem = path.slice(0, -extension.length);
+      for (const counterpart of counterparts) if (this.fs.isFile(stem + counterpart)) return stem + counterpart;
+    }
+    if (this.fs.isFile(path)) return path;
+    if (counterparts && !this.preferTypeScript) {
       const stem = path.slice(0, -extension.length);
       for (const counterpart of counterparts) if (this.fs.isFile(stem + counterpart)) return stem + counterpart;
     }
