@@ -2,12 +2,24 @@
  * `daft/transform`: the compile-time transform shared by the Node loader and every bundler plugin.
  *
  * ```ts
- * const transformer = createTransformer({ persistentCacheFile: ".cache/daft-transform.json" });
- * const result = transformer.transform(code, "/abs/path/src/pipeline.ts");
+ * const transformer = createTransformer({ persistentCacheFile: "/abs/project/.cache/daft-transform.json" });
+ * const result = transformer.transform(code, "/abs/project/src/pipeline.ts");
  * // result?.code: each func(options, fn) → func(options, fn, {"v":1,"codeHash":…}) on the same line
+ * // result?.map (lazy), result?.buildInfos, result?.watchFiles, result?.warnings
+ * transformer.invalidate(changedFile); // from a watcher
+ * transformer.save();                  // persist the cache (e.g. at process exit)
  * ```
  *
- * Importing this module is cheap: the parser is loaded on the first file that calls `func`.
+ * - Synchronous throughout (the Node loader calls it from `module.registerHooks`).
+ * - Project root (paths in hashes and build info are relative to it), unless `root` is given:
+ *   from each file, the nearest ancestor that is a workspace root (package.json with
+ *   "workspaces", or pnpm-workspace.yaml), else the nearest directory with a package.json.
+ * - Caches: file records (content hash + import edges) and resolutions in memory, trusted until
+ *   `invalidate(file)`; with `persistentCacheFile`, file records and whole-transform results are
+ *   kept across processes (validated by size + mtime, confirmed by content hash), so an unchanged
+ *   module is answered with stats only.
+ * - Importing this module is cheap: Babel, get-tsconfig, resolve.exports and magic-string are
+ *   loaded on first use.
  */
 import { createTransformer, type TransformResult, type TransformerOptions } from "./transformer.js";
 
