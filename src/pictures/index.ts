@@ -1,39 +1,43 @@
 /**
- * Pictures of a pipeline: Mermaid and DOT text, deterministic for a given pipeline.
+ * Pictures of a pipeline: Mermaid and Graphviz DOT text (deterministic: the same pipeline
+ * gives the same bytes), optionally coloured by what a run did, and SVG rendered in-process.
  */
+import { DefinitionError } from "../errors.js";
 import type { Pipeline } from "../pipeline.js";
 import type { CacheStats } from "../runner/stats.js";
+import { writeDot } from "./dot.js";
+import { writeMermaid } from "./mermaid.js";
+import { buildPictureModel } from "./model.js";
+import { dotToSvg } from "./svg.js";
 
 export interface PictureOptions {
-  /** Colour nodes by what a run did (hit, miss, no-cache). */
+  /** Colour each function by what this run did: hit, miss, partial (a mapped node with both), no cache. */
   stats?: CacheStats;
+  /** Layout direction: "TB" top to bottom (default) or "LR" left to right. */
+  direction?: "TB" | "LR";
 }
 
-const id = (kind: string, name: string) => `${kind}_${name.replace(/[^\w]/g, "_")}`;
-
-export function pipelineToMermaid(pipeline: Pipeline, _options: PictureOptions = {}): string {
-  const lines = ["flowchart TD"];
-  for (const name of pipeline.externalInputs()) lines.push(`  ${id("in", name)}(["${name}"])`);
-  for (const node of pipeline.nodes) lines.push(`  ${id("fn", node.output)}["${node.name} → ${node.output}"]`);
-  for (const node of pipeline.nodes) {
-    for (const input of node.meta.inputs) {
-      const from = pipeline.producers.get(input);
-      lines.push(`  ${from ? id("fn", from.output) : id("in", input)} --> ${id("fn", node.output)}`);
-    }
+function directionOf(options: PictureOptions): "TB" | "LR" {
+  const direction = options.direction ?? "TB";
+  if (direction !== "TB" && direction !== "LR") {
+    throw new DefinitionError(`Pipeline picture: direction must be "TB" or "LR", got ${JSON.stringify(direction)}`);
   }
-  return lines.join("\n") + "\n";
+  return direction;
 }
 
-export function pipelineToDot(pipeline: Pipeline, _options: PictureOptions = {}): string {
-  const lines = ["digraph pipeline {"];
-  for (const name of pipeline.externalInputs()) lines.push(`  "${id("in", name)}" [label="${name}", shape=ellipse];`);
-  for (const node of pipeline.nodes) lines.push(`  "${id("fn", node.output)}" [label="${node.name}\\n→ ${node.output}", shape=box];`);
-  for (const node of pipeline.nodes) {
-    for (const input of node.meta.inputs) {
-      const from = pipeline.producers.get(input);
-      lines.push(`  "${from ? id("fn", from.output) : id("in", input)}" -> "${id("fn", node.output)}";`);
-    }
-  }
-  lines.push("}");
-  return lines.join("\n") + "\n";
+/** A Mermaid flowchart (paste into Markdown inside a ```mermaid block). */
+export function pipelineToMermaid(pipeline: Pipeline, options: PictureOptions = {}): string {
+  return writeMermaid(buildPictureModel(pipeline, options.stats), directionOf(options));
 }
+
+/** A Graphviz DOT digraph (render with `dot -Tsvg`, or with `pipelineToSvg`). */
+export function pipelineToDot(pipeline: Pipeline, options: PictureOptions = {}): string {
+  return writeDot(buildPictureModel(pipeline, options.stats), directionOf(options));
+}
+
+/** An SVG picture, laid out by Graphviz running in this process (no system install needed). */
+export function pipelineToSvg(pipeline: Pipeline, options: PictureOptions = {}): Promise<string> {
+  return dotToSvg(pipelineToDot(pipeline, options));
+}
+
+export { dotToSvg };

@@ -84,6 +84,24 @@ function unquote(key: string): string | undefined {
 }
 
 export function readParameterNames(fn: (...args: never[]) => unknown): ParameterNames {
+  const entries = readPatternEntries(fn);
+  return {
+    inputs: entries.map((entry) => entry.key),
+    defaults: entries.filter((entry) => entry.defaultSource !== undefined).map((entry) => entry.key),
+  };
+}
+
+/**
+ * The source text of each default in the parameter pattern (`{ offset = 10 }` → offset: "10"),
+ * for pictures of a pipeline; throws `UnreadableParametersError` like `readParameterNames`.
+ */
+export function readDefaultSources(fn: (...args: never[]) => unknown): Map<string, string> {
+  const sources = new Map<string, string>();
+  for (const entry of readPatternEntries(fn)) if (entry.defaultSource !== undefined) sources.set(entry.key, entry.defaultSource);
+  return sources;
+}
+
+function readPatternEntries(fn: (...args: never[]) => unknown): { key: string; defaultSource: string | undefined }[] {
   const source = Function.prototype.toString.call(fn);
   if (source.includes("[native code]")) {
     throw new UnreadableParametersError("it is a native or bound function, whose source cannot be read");
@@ -92,7 +110,7 @@ export function readParameterNames(fn: (...args: never[]) => unknown): Parameter
   const list = parameterListOf(source, blanked);
   if (list === undefined) throw new UnreadableParametersError("its parameter list could not be found");
   const params = splitTopLevel(list, ",");
-  if (params.length === 0) return { inputs: [], defaults: [] };
+  if (params.length === 0) return [];
   if (params.length > 1) {
     throw new UnreadableParametersError(`it takes ${params.length} parameters; a node takes one object parameter`);
   }
@@ -103,8 +121,7 @@ export function readParameterNames(fn: (...args: never[]) => unknown): Parameter
     throw new UnreadableParametersError(`its parameter \`${pattern}\` is not a destructured object like ({ a, b })`);
   }
   const body = pattern.slice(1, pattern.lastIndexOf("}"));
-  const inputs: string[] = [];
-  const defaults: string[] = [];
+  const entries: { key: string; defaultSource: string | undefined }[] = [];
   for (const entry of splitTopLevel(body, ",")) {
     if (entry.startsWith("...")) {
       throw new UnreadableParametersError(`its pattern has a rest element \`${entry}\`, so its inputs are open-ended`);
@@ -116,8 +133,7 @@ export function readParameterNames(fn: (...args: never[]) => unknown): Parameter
     if (key === undefined) {
       throw new UnreadableParametersError(`its pattern has a computed or unusual key \`${colon[0]}\``);
     }
-    inputs.push(key);
-    if (assign !== -1) defaults.push(key);
+    entries.push({ key, defaultSource: assign === -1 ? undefined : entry.slice(assign + 1).trim() });
   }
-  return { inputs, defaults };
+  return entries;
 }
