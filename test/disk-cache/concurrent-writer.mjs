@@ -1,19 +1,24 @@
 // One of several processes writing the same cache directory at once: shared keys (every writer
 // stores the same value), its own keys, and signatures, flushing every few writes.
-// Usage: node concurrent-writer.mjs <cacheDir> <worker> <shared> <own> <goFile>
+// Usage: node concurrent-writer.mjs <cacheDir> <worker> <shared> <own> <goFile> [maxSize]
 import { distCache, waitForFile } from "./dist-path.mjs";
 import { entryOf, keyOf, ownValue, sharedValue, signatureOf } from "./values.mjs";
 
-const [cacheDir, workerText, sharedText, ownText, goFile] = process.argv.slice(2);
+const [cacheDir, workerText, sharedText, ownText, goFile, maxSizeText] = process.argv.slice(2);
 const worker = Number(workerText);
 const sharedCount = Number(sharedText);
 const ownCount = Number(ownText);
 const { DiskCache } = await import(distCache);
-const cache = new DiskCache({ cacheDir });
+const cache = new DiskCache(maxSizeText ? { cacheDir, maxSize: Number(maxSizeText) } : { cacheDir });
 await waitForFile(goFile);
 
 const base = 1_800_000_000_000;
 let operations = 0;
+let evictedHere = 0;
+const flush = () => {
+  cache.flush();
+  evictedHere += cache.lastFlush.evicted?.removed.length ?? 0;
+};
 const total = Math.max(sharedCount, ownCount);
 for (let i = 0; i < total; i += 1) {
   if (i < sharedCount) {
@@ -28,7 +33,7 @@ for (let i = 0; i < total; i += 1) {
     cache.setMeta(signatureOf(`own${worker}::${i}`, `code-${worker}-${i}`, base + i));
   }
   operations += 1;
-  if (operations % 5 === 0) cache.flush();
+  if (operations % 5 === 0) flush();
 }
-cache.flush();
-process.stdout.write(JSON.stringify({ worker, done: true }));
+flush();
+process.stdout.write(JSON.stringify({ worker, done: true, evicted: evictedHere }));

@@ -23,8 +23,8 @@ export const ACCESS_RESOLUTION_MS = 60_000;
 
 export class BlobStore {
   readonly #layout: CacheLayout;
-  /** Files hit whose recorded last use is older than ACCESS_RESOLUTION_MS. */
-  readonly #used = new Set<string>();
+  /** Files hit whose recorded last use is older than ACCESS_RESOLUTION_MS, with the hit's time. */
+  readonly #used = new Map<string, number>();
   /** Bytes this instance wrote since the last `takeBytesWritten()`, for the size estimate. */
   #bytesWritten = 0;
 
@@ -45,7 +45,8 @@ export class BlobStore {
       if (decoded.problem === "damaged") removeQuietly(path);
       return undefined;
     }
-    if (file.mtimeMs < Date.now() - ACCESS_RESOLUTION_MS) this.#used.add(path);
+    const now = Date.now();
+    if (file.mtimeMs < now - ACCESS_RESOLUTION_MS) this.#used.set(path, now);
     return decoded.entry;
   }
 
@@ -84,12 +85,11 @@ export class BlobStore {
   }
 
   /** Writes recorded uses as modification times; returns how many files were touched. */
-  persistUses(now = Date.now()): number {
-    const seconds = now / 1000;
+  persistUses(): number {
     let touched = 0;
-    for (const path of this.#used) {
+    for (const [path, usedAt] of this.#used) {
       try {
-        utimesSync(path, seconds, seconds);
+        utimesSync(path, usedAt / 1000, usedAt / 1000);
         touched += 1;
       } catch {
         // evicted or cleared meanwhile

@@ -249,6 +249,7 @@ export class DiskCache implements CacheBackend {
    * low-water mark if over maxSize", used by automatic eviction.
    */
   #evict(limits: EvictionLimits, targetSize: number | undefined, now: number, describe: boolean): PruneResult {
+    const addedBeforeScan = readSizeEstimate(this.#docs).added;
     const scan = scanBlobs(this.#layout, now);
     for (const temp of [...scan.abandonedTemps, ...abandonedTempsIn(this.#layout.meta, now), ...abandonedTempsIn(this.#layout.locks, now)]) {
       removeQuietly(temp);
@@ -264,7 +265,7 @@ export class DiskCache implements CacheBackend {
     const removed = removeBlobs(plan.remove);
     const kept = scan.blobs.length - removed.length;
     const remainingBytes = total - sum(removed);
-    recordMeasuredSize(this.#docs, remainingBytes, now);
+    recordMeasuredSize(this.#docs, remainingBytes, now, addedBeforeScan);
     return {
       removed: removed.map((blob) => described?.get(blob) ?? { key: blob.id, bytes: blob.bytes, lastAccess: blob.lastAccess }),
       removedBytes: sum(removed),
