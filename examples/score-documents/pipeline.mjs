@@ -1,6 +1,6 @@
 /**
  * Scores documents against queries. `embed` stands in for a call to an embedding model (it
- * waits 150 ms per document, as a remote model would); it is mapped over the documents and
+ * waits 300 ms per document, as a remote model would); it is mapped over the documents and
  * cached per document, so a second run loads every vector from the disk cache instead.
  */
 import { CacheConfig, DiskCache, Pipeline, Runner, func } from "daft";
@@ -22,7 +22,7 @@ function vectorise(text) {
 }
 
 const embed = func({ output: "docVector", mapAxis: "doc", cache: true }, async ({ doc }) => {
-  await new Promise((resolve) => setTimeout(resolve, 150)); // a remote model's latency
+  await new Promise((resolve) => setTimeout(resolve, 300)); // a remote model's latency
   return vectorise(`${doc.title} ${doc.text}`);
 });
 
@@ -42,6 +42,7 @@ const rank = func({ output: "ranking" }, ({ doc, scores, queries }) =>
 const pipeline = new Pipeline({ functions: [embed, embedQueries, score, rank] });
 const runner = new Runner({
   mode: "local",
+  concurrency: 3, // at most three model calls at a time
   cacheConfig: new CacheConfig({ enabled: true, backend: new DiskCache({ cacheDir: process.env.DEMO_CACHE_DIR ?? ".cache" }) }),
 });
 

@@ -8,7 +8,7 @@ import type { CacheEntry, MaybePromise, NodeSignature } from "../cache/types.js"
 import { InputHashError, NodeError } from "../errors.js";
 import { hashValue } from "../hashing/hash-value.js";
 import { hashString } from "../hashing/xxhash.js";
-import { andThen, andThenCatch } from "../maybe-promise.js";
+import { andThen, andThenCatch, isPromiseLike } from "../maybe-promise.js";
 import type { PlannedNode } from "../plan.js";
 import { itemKeyOf } from "./item-key.js";
 import { safely, type RunObserver } from "./observer.js";
@@ -115,8 +115,13 @@ function runItems(
   return andThen(
     runPool(count, context.concurrency, (index) => {
       const nodeName = perItem ? `${output}::${itemKeyOf(shape, index)}` : output;
-      return andThen(callOnce(shape, index, nodeName, fingerprint, context, recordItems ? nodeStats : undefined), (result) => {
+      const result = callOnce(shape, index, nodeName, fingerprint, context, recordItems ? nodeStats : undefined);
+      if (!isPromiseLike(result)) {
         results[index] = result;
+        return;
+      }
+      return Promise.resolve(result).then((value) => {
+        results[index] = value;
       });
     }),
     () => results,
@@ -132,15 +137,17 @@ function argumentsFor(shape: CallShape, index: number | undefined): Record<strin
   return args;
 }
 
-function inputHashesFor(shape: CallShape, index: number | undefined): Record<string, string> {
-  const hashes: Record<string, string> = {};
-  for (const source of shape.sources) {
+/** The hash of each input, in `shape.sources` order (sorted by name). */
+function inputHashesFor(shape: CallShape, index: number | undefined): string[] {
+  const hashes = new Array<string>(shape.sources.length);
+  for (let i = 0; i < shape.sources.length; i++) {
+    const source = shape.sources[i]!;
     if (!source.slot) {
-      hashes[source.name] = "default";
+      hashes[i] = "default";
       continue;
     }
     try {
-      hashes[source.name] = source.alongAxis ? source.slot.itemHash(index!) : source.slot.hash();
+      hashes[i] = source.alongAxis ? source.slot.itemHash(index!) : source.slot.hash();
     } catch (error) {
       const { node } = shape.step;
       const item = index === undefined ? "" : ` (item ${index})`;
@@ -165,21 +172,20 @@ function callOnce(
   /** Undefined: do not record an event (an item of a node cached as a whole). */
   nodeStats: NodeRunStats | undefined,
 ): MaybePromise<CallResult> {
-  const { node } = shape.step;
-  const args = argumentsFor(shape, index);
-  const invoke = () => {
-    const started = now();
-    return andThen(invokeFunction(shape, args, index, nodeName), (value) => ({ value, durationMs: now() - started }));
-  };
   if (!fingerprint) {
-    return andThen(invoke(), ({ value, durationMs }) => {
+    return andThen(invoke(shape, index, nodeName), ({ value, durationMs }) => {
       if (nodeStats) record(context, nodeStats, shape, eventBase(shape, nodeName, index, "no-cache", durationMs));
       return { value, outputHash: undefined };
     });
   }
-  const compute = () =>
-    andThen(invoke(), ({ value, durationMs }) => ({ ...hashedResult(value), durationMs }) as CallResult & { durationMs: number });
-  return cachedCall(shape, index, nodeName, fingerprint, context, nodeStats!, compute);
+  return cachedCall(shape, index, nodeName, fingerprint, context, nodeStats!);
+}
+
+/** Calls the function with the call's inputs (built only now: a hit never needs them). */
+function invoke(shape: CallShape, index: number | undefined, nodeName: string): MaybePromise<{ value: unknown; durationMs: number }> {
+  const args = argumentsFor(shape, index);
+  const started = now();
+  return andThen(invokeFunction(shape, args, index, nodeName), (value) => ({ value, durationMs: now() - started }));
 }
 
 function invokeFunction(shape: CallShape, args: Record<string, unknown>, index: number | undefined, nodeName: string): MaybePromise<unknown> {
@@ -202,14 +208,17 @@ function hashOutput(value: unknown): { hash: string | undefined; error?: string 
   }
 }
 
-function hashedResult(value: unknown): CallResult & { hashError?: string } {
+type ComputedResult = CallResult & { durationMs?: number; hashError?: string };
+
+function hashedResult(value: unknown): ComputedResult {
   const { hash, error } = hashOutput(value);
   return error === undefined ? { value, outputHash: hash } : { value, outputHash: undefined, hashError: error };
 }
 
 /**
  * The cache protocol for one call: look up the signature's blob; on a miss, read the latest
- * signature of the key (to say why), compute, store the entry, then the signature.
+ * signature of the key (to say why), compute, store the entry, then the signature. A hit on a
+ * synchronous backend returns without allocating a closure or a promise.
  */
 function cachedCall(
   shape: CallShape,
@@ -218,39 +227,79 @@ function cachedCall(
   fingerprint: NodeFingerprint,
   context: RunContext,
   nodeStats: NodeRunStats,
-  compute: () => MaybePromise<CallResult & { durationMs?: number; hashError?: string }>,
+  /** How to produce the value on a miss; by default, call the function for this call's inputs. */
+  compute?: () => MaybePromise<ComputedResult>,
+): MaybePromise<CallResult> {
+  const inputHashes = inputHashesFor(shape, index);
+  // The blob key covers the raw input hashes; `inputsHash` (a hash of the same text) is only
+  // needed for the signature, which only a miss writes.
+  const inputsText = inputHashes.join("\u0000");
+  const key = blobKeyOf(nodeName, fingerprint, inputsText);
+  const lookupStarted = now();
+  let found: MaybePromise<CacheEntry | undefined>;
+  try {
+    found = context.config.backend.getBlob(key);
+  } catch (error) {
+    found = Promise.reject(error);
+  }
+  if (!isPromiseLike(found)) {
+    if (found) return hit(found, shape, index, nodeName, context, nodeStats, lookupStarted);
+    return miss(shape, index, nodeName, fingerprint, context, nodeStats, compute, key, inputHashes, inputsText);
+  }
+  return Promise.resolve(found).then(
+    (entry) =>
+      entry
+        ? hit(entry, shape, index, nodeName, context, nodeStats, lookupStarted)
+        : miss(shape, index, nodeName, fingerprint, context, nodeStats, compute, key, inputHashes, inputsText),
+    (error: unknown) => {
+      context.warn(`node "${shape.step.node.name}": cache lookup failed, computing instead: ${(error as Error)?.message ?? String(error)}`);
+      return miss(shape, index, nodeName, fingerprint, context, nodeStats, compute, key, inputHashes, inputsText);
+    },
+  );
+}
+
+function hit(
+  entry: CacheEntry,
+  shape: CallShape,
+  index: number | undefined,
+  nodeName: string,
+  context: RunContext,
+  nodeStats: NodeRunStats,
+  lookupStarted: number,
+): CallResult {
+  record(context, nodeStats, shape, eventBase(shape, nodeName, index, "hit", now() - lookupStarted));
+  return { value: entry.value, outputHash: entry.outputHash, itemHashes: entry.itemHashes };
+}
+
+function miss(
+  shape: CallShape,
+  index: number | undefined,
+  nodeName: string,
+  fingerprint: NodeFingerprint,
+  context: RunContext,
+  nodeStats: NodeRunStats,
+  compute: (() => MaybePromise<ComputedResult>) | undefined,
+  key: string,
+  inputHashes: string[],
+  inputsText: string,
 ): MaybePromise<CallResult> {
   const { node } = shape.step;
   const backend = context.config.backend;
-  const inputs = inputHashesFor(shape, index);
-  const inputsHash = hashString(Object.entries(inputs).flat().join("\u0000"));
-  const key = blobKeyOf(nodeName, fingerprint, inputsHash);
-  const lookupStarted = now();
-
-  const onHit = (entry: CacheEntry): CallResult => {
-    record(context, nodeStats, shape, eventBase(shape, nodeName, index, "hit", now() - lookupStarted));
-    return { value: entry.value, outputHash: entry.outputHash, itemHashes: entry.itemHashes };
+  const inputs: Record<string, string> = {};
+  shape.sources.forEach((source, i) => (inputs[source.name] = inputHashes[i]!));
+  const signature: NodeSignature = {
+    nodeName,
+    codeHash: fingerprint.codeHash,
+    envHash: fingerprint.envHash,
+    inputsHash: hashString(inputsText),
+    depsHash: fingerprint.depsHash,
+    timestamp: Date.now(),
+    parts: signatureParts(fingerprint, inputs),
   };
 
-  const onMiss = (): MaybePromise<CallResult> => {
-    const signature: NodeSignature = {
-      nodeName,
-      codeHash: fingerprint.codeHash,
-      envHash: fingerprint.envHash,
-      inputsHash,
-      depsHash: fingerprint.depsHash,
-      timestamp: Date.now(),
-      parts: signatureParts(fingerprint, inputs),
-    };
-    return andThenCatch(
-      () => backend.getMeta(nodeName),
-      (previous) => computeAndStore(explainMiss(previous, signature), signature),
-      () => computeAndStore({ reason: "new" }, signature),
-    );
-  };
-
-  const computeAndStore = (why: MissExplanation, signature: NodeSignature): MaybePromise<CallResult> =>
-    andThen(compute(), (result) => {
+  const produce = compute ?? (() => andThen(invoke(shape, index, nodeName), ({ value, durationMs }) => ({ ...hashedResult(value), durationMs })));
+  const computeAndStore = (why: MissExplanation): MaybePromise<CallResult> =>
+    andThen(produce(), (result) => {
       const event: CacheEvent = { ...eventBase(shape, nodeName, index, "miss", result.durationMs ?? 0), ...why };
       const done = (stored: true | string): CallResult => {
         event.stored = stored === true;
@@ -264,9 +313,9 @@ function cachedCall(
         outputHash: result.outputHash,
         createdAt: Date.now(),
         durationMs: event.durationMs,
-        ...(result.itemHashes ? { itemHashes: result.itemHashes as string[] } : {}),
         nodeName,
-      } as CacheEntry;
+        ...(result.itemHashes ? { itemHashes: result.itemHashes as string[] } : {}),
+      };
       return andThenCatch(
         () => backend.setBlob(key, entry),
         () =>
@@ -284,12 +333,9 @@ function cachedCall(
     });
 
   return andThenCatch(
-    () => backend.getBlob(key),
-    (entry) => (entry ? onHit(entry) : onMiss()),
-    (error) => {
-      context.warn(`node "${node.name}": cache lookup failed, computing instead: ${(error as Error)?.message ?? String(error)}`);
-      return onMiss();
-    },
+    () => backend.getMeta(nodeName),
+    (previous) => computeAndStore(explainMiss(previous, signature)),
+    () => computeAndStore({ reason: "new" }),
   );
 }
 

@@ -6,6 +6,7 @@ import type { PipelineNode } from "../pipeline.js";
 import type { CacheStats, CacheStatus, NodeRunStats } from "./stats.js";
 
 export interface RunObserver {
+  /** The nodes in the order they will run. */
   runStarted?(nodes: readonly PipelineNode[]): void;
   /** `items` is the item count of a mapped node, undefined for a node that runs once. */
   nodeStarted?(node: PipelineNode, items: number | undefined): void;

@@ -6,7 +6,7 @@ import { CacheConfig, type CacheConfigOptions } from "../cache/config.js";
 import { DefinitionError, ResolutionError } from "../errors.js";
 import type { Pipeline } from "../pipeline.js";
 import type { AnyDaftFunction, PipelineResult, RunArguments } from "../pipeline-types.js";
-import { createProgressObserver, type ProgressOption } from "../progress/index.js";
+import { checkProgressOption, createProgressObserver, type ProgressOption } from "../progress/index.js";
 import { executeNode, type RunContext } from "./execute-node.js";
 import { safely, type RunObserver } from "./observer.js";
 import { formatCacheSummary } from "./report.js";
@@ -19,7 +19,10 @@ export interface RunnerOptions {
   /** Where nodes run. "local" (in this process) is available; "auto" picks the best available. */
   mode?: RunnerMode;
   cacheConfig?: CacheConfig | CacheConfigOptions;
-  /** A live per-node display on a terminal: "auto" (default: on a TTY, not in CI), true, false. */
+  /**
+   * A live per-node display on stderr for runs longer than a moment: "auto" (default: on a TTY,
+   * not in CI), true (also plain lines where not a TTY), false, or options (stream, timing).
+   */
   progress?: ProgressOption;
   /** How many items of an async mapped node run at once (default 16). */
   concurrency?: number;
@@ -43,6 +46,7 @@ export class Runner {
     if (!Number.isInteger(this.concurrency) || this.concurrency < 1) {
       throw new DefinitionError(`Runner: concurrency must be a whole number ≥ 1, got ${String(options.concurrency)}`);
     }
+    checkProgressOption(options.progress);
     this.progress = options.progress ?? "auto";
   }
 
@@ -64,7 +68,7 @@ export class Runner {
       warn: (message) => this.warnOnce(message),
     };
     const started = performance.now();
-    safely(observer, "runStarted", pipeline.nodes);
+    safely(observer, "runStarted", plan.steps.map((step) => step.node));
     let failure: unknown;
     try {
       for (const step of plan.steps) {

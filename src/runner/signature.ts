@@ -15,6 +15,8 @@ export interface NodeFingerprint {
   /** Per environment variable and per dependency file, to explain misses. */
   envParts: Record<string, string>;
   depsParts: Record<string, string>;
+  /** The signature's input-independent part of every blob key, joined once per node. */
+  keyPrefix: string;
 }
 
 const UNSET = "\u0000unset";
@@ -37,12 +39,16 @@ export function fingerprintNode(node: PipelineNode, config: CacheConfig): NodeFi
     Object.assign(depsParts, files.parts);
   }
   const depsHash = importsHash || filesHash ? hashString(`deps\u0000${importsHash}\u0000${filesHash}`) : "";
-  return { codeHash: meta.codeHash, envHash, depsHash, envParts, depsParts };
+  const keyPrefix = `${meta.codeHash}\u0000${envHash}\u0000${depsHash}\u0000`;
+  return { codeHash: meta.codeHash, envHash, depsHash, envParts, depsParts, keyPrefix };
 }
 
-/** The key of the one stored result of a signature. */
-export function blobKeyOf(nodeName: string, fingerprint: NodeFingerprint, inputsHash: string): string {
-  return hashString(`${nodeName}\u0000${fingerprint.codeHash}\u0000${fingerprint.envHash}\u0000${inputsHash}\u0000${fingerprint.depsHash}`);
+/**
+ * The key of the one stored result of a signature: a hash of the node name, the code, env and
+ * deps hashes, and the input hashes (the text `inputsHash` is the hash of).
+ */
+export function blobKeyOf(nodeName: string, fingerprint: NodeFingerprint, inputsText: string): string {
+  return hashString(`${nodeName}\u0000${fingerprint.keyPrefix}${inputsText}`);
 }
 
 export function signatureParts(fingerprint: NodeFingerprint, inputs: Record<string, string>): SignatureParts {
