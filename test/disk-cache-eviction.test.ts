@@ -8,6 +8,8 @@ import { isDeepStrictEqual } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { DiskCache } from "../src/cache/disk/index.js";
 import { HOST_TAG, blobIdOf, blobPath, layoutOf } from "../src/cache/disk/layout.js";
+import { addToSizeEstimate, readSizeEstimate, recordMeasuredSize } from "../src/cache/disk/size-estimate.js";
+import { VersionedDocs } from "../src/cache/disk/versioned-docs.js";
 import type { CacheEntry } from "../src/cache/types.js";
 import { makeTempDir, removeTempDirs, repoRoot } from "./helpers/fixture.js";
 import { runNode } from "./helpers/node-process.js";
@@ -88,16 +90,16 @@ describe("DiskCache automatic eviction", () => {
   it("evicts on flush once the shared size estimate crosses maxSize, down to 90%, oldest first", () => {
     const { dir, size } = tenEntries();
     const cache = new DiskCache({ cacheDir: dir, maxSize: 8 * size });
-    // Lookups never evict, even over the limit.
-    for (let i = 0; i < 10; i += 1) expect(cache.getBlob(numbered(i))).toBeDefined();
+    // Lookups never evict, even over the limit; the hits make 0..3 recently used.
+    for (let i = 0; i < 4; i += 1) expect(cache.getBlob(numbered(i))).toBeDefined();
     cache.setBlob(numbered(10), entry("x".repeat(1000), "n::a"));
     expect(new DiskCache({ cacheDir: dir }).entries()).toHaveLength(11);
     cache.flush();
-    // 11 entries, limit 8, low-water mark 7.2 entries: the 4 least recently used go. Every entry
-    // was hit, in order, and the new one written after the hits, so 0..3 are the oldest uses.
+    // 11 entries, limit 8, low-water mark 7.2 entries: the 4 least recently used go, which are
+    // the oldest entries nobody hit.
     const evicted = cache.lastFlush?.evicted;
     expect(evicted?.remainingBytes).toBeLessThanOrEqual(0.9 * 8 * size);
-    expect(evicted?.removed.map((removed) => removed.key)).toEqual([0, 1, 2, 3].map(numbered));
+    expect(evicted?.removed.map((removed) => removed.key)).toEqual([4, 5, 6, 7].map(numbered));
     expect(new DiskCache({ cacheDir: dir }).entries()).toHaveLength(7);
   });
 
@@ -113,6 +115,17 @@ describe("DiskCache automatic eviction", () => {
     cache.getBlob(numbered(1));
     cache.flush();
     expect(cache.lastFlush?.evicted).toBeUndefined();
+  });
+
+  it("keeps the size estimate at or above the real size when writes land during a scan", () => {
+    const docs = new VersionedDocs(makeTempDir());
+    addToSizeEstimate(docs, 100);
+    const addedBeforeScan = readSizeEstimate(docs).added; // a scan starts…
+    addToSizeEstimate(docs, 40); // …another process flushes 40 bytes it may or may not see…
+    recordMeasuredSize(docs, 70, Date.now(), addedBeforeScan); // …and the scan measured 70
+    expect(readSizeEstimate(docs).bytes).toBe(110);
+    addToSizeEstimate(docs, 5);
+    expect(readSizeEstimate(docs)).toMatchObject({ bytes: 115, added: 145 });
   });
 
   it("evicts by age on flush when a rescan is due", () => {
@@ -191,6 +204,8 @@ describe("DiskCache eviction with several processes", () => {
       const expected = kind === "shared" ? sharedValue(index) : ownValue(worker, index);
       expect(hit && isDeepStrictEqual(hit.value, expected), stored.nodeName).toBe(true);
     }
+    const estimate = readSizeEstimate(new VersionedDocs(join(dir, "meta")));
+    expect(estimate.bytes).toBeGreaterThanOrEqual(cache.stats().bytes);
     // The shared estimate errs upwards, so the next flush that writes brings the directory
     // within the limit even if the last writers' own evictions were skipped (lock busy).
     cache.setBlob(numbered(1), entry("last", "last"));
