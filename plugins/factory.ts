@@ -1,0 +1,83 @@
+/**
+ * The one unplugin factory behind `daft/vite`, `daft/rollup`, `daft/esbuild`, `daft/webpack` and
+ * `daft/rspack`. Each bundler hands the shared transform core the module's original source (the
+ * plugin runs first: `enforce: "pre"`, `order: "pre"`), so a function gets the same hashes from
+ * every bundler and from the Node loader.
+ *
+ * - `transform.filter`: the id filter (source extensions, `include`/`exclude`) and a code filter
+ *   (the module names "daft" in a string). Vite and Rollup ≥ 4.40 apply it without calling the
+ *   plugin; for webpack and rspack unplugin attaches the loader only to matching ids; for esbuild
+ *   the `onLoad` filter keeps other file types in Go.
+ * - Watching: every file a node's hashes depend on is declared with `addWatchFile` (webpack and
+ *   rspack: a loader dependency; esbuild: the `watchFiles` of the load result), and changes
+ *   reach the transformer through `watchChange`, Vite's `hotUpdate`, and a stat check at the
+ *   start of each rebuild (for esbuild, which reports no changes).
+ */
+import type { UnpluginFactory, UnpluginOptions } from "unplugin";
+import { checkOptions, MENTIONS_DAFT, NODE_MODULES, SOURCE_ID, SOURCE_PATH, type DaftPluginOptions } from "./options.js";
+import { PluginState } from "./plugin-state.js";
+import { esbuildLoaderFor } from "./esbuild-loader.js";
+import { viteHotUpdate } from "./vite-hot-update.js";
+
+export const PLUGIN_NAME = "daft";
+
+export const daftPluginFactory: UnpluginFactory<DaftPluginOptions | undefined, false> = (userOptions = {}) => {
+  checkOptions(userOptions);
+  const state = new PluginState(userOptions);
+  const esbuildLoader = esbuildLoaderFor();
+
+  const transform: NonNullable<UnpluginOptions["transform"]> & { order: "pre" } = {
+    // Rollup has no `enforce`: the hook order puts this transform before TypeScript/JSX plugins.
+    order: "pre",
+    filter: {
+      id: { include: userOptions.include ?? SOURCE_ID, exclude: userOptions.exclude ?? NODE_MODULES },
+      code: MENTIONS_DAFT,
+    },
+    handler(code, id) {
+      const { result, warnings } = state.transform(code, id);
+      for (const message of warnings) this.warn(message);
+      if (!result) return undefined;
+      // Undefined in contexts where a bundler cannot watch (an rspack loader without compilation).
+      if (typeof this.addWatchFile === "function") {
+        for (const file of result.watchFiles) this.addWatchFile(file);
+      }
+      return { code: result.code, map: result.map };
+    },
+  };
+
+  return {
+    name: PLUGIN_NAME,
+    enforce: "pre",
+    buildStart() {
+      state.startBuild();
+    },
+    transform,
+    watchChange(id) {
+      state.fileChanged(id);
+    },
+    buildEnd() {
+      state.save();
+    },
+    vite: {
+      configResolved(config) {
+        state.setProjectDir(config.root);
+      },
+      hotUpdate: viteHotUpdate(state),
+    },
+    webpack(compiler) {
+      state.setProjectDir(compiler.options.context);
+    },
+    rspack(compiler) {
+      state.setProjectDir(compiler.options.context);
+    },
+    esbuild: {
+      // esbuild calls JavaScript only for files this Go regex matches.
+      onLoadFilter: SOURCE_PATH,
+      config(options) {
+        state.setProjectDir(options.absWorkingDir);
+        esbuildLoader.configure(options.loader);
+      },
+      loader: esbuildLoader.loaderFor,
+    },
+  };
+};

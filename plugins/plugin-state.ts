@@ -1,0 +1,75 @@
+/**
+ * The state one plugin instance keeps for its whole life (one build, or a watch session, or a
+ * dev server): one transformer, so every module of the build shares its caches, and the closure
+ * bookkeeping that turns file changes into invalidations.
+ */
+import { resolve } from "node:path";
+import { createTransformer, transformablePath, type Transformer, type TransformResult } from "../src/transform/index.js";
+import { ClosureFiles } from "./closure-files.js";
+import { cacheFileFor, type DaftPluginOptions } from "./options.js";
+
+export class PluginState {
+  private transformer: Transformer | undefined;
+  private projectDir = process.cwd();
+  private builds = 0;
+  /** Warnings of the transform() call in progress (the transformer is synchronous). */
+  private collecting: string[] | undefined;
+  readonly closure = new ClosureFiles();
+
+  constructor(private readonly options: DaftPluginOptions) {}
+
+  /** The bundler's own root (Vite's root, webpack's context…): where the default cache file goes. */
+  setProjectDir(dir: string | undefined): void {
+    if (dir && !this.transformer) this.projectDir = resolve(dir);
+  }
+
+  /**
+   * A build (or rebuild) starts. On rebuilds, files that changed on disk without the bundler
+   * telling us (esbuild reports no changes; a watcher may miss some) are forgotten first.
+   */
+  startBuild(): void {
+    const transformer = this.get();
+    if (this.builds++ === 0) return;
+    for (const file of this.closure.changedOnDisk()) transformer.invalidate(file);
+  }
+
+  /** The transformed module and its warnings; `result` is undefined when there is nothing to inject. */
+  transform(code: string, id: string): { result: TransformResult | undefined; file: string | undefined; warnings: string[] } {
+    const file = transformablePath(id);
+    if (file === undefined) return { result: undefined, file, warnings: [] };
+    const warnings: string[] = [];
+    this.collecting = warnings;
+    try {
+      const result = this.get().transform(code, file);
+      if (result) this.closure.record(resolve(file), result.watchFiles);
+      return { result, file, warnings };
+    } finally {
+      this.collecting = undefined;
+    }
+  }
+
+  /**
+   * `file` changed, appeared or disappeared. Returns the modules whose nodes reach it: their
+   * hashes are stale, even when they do not import the file directly.
+   */
+  fileChanged(file: string): string[] {
+    const path = resolve(transformablePath(file) ?? file);
+    this.transformer?.invalidate(path);
+    this.closure.changed(path);
+    return this.closure.modulesReaching(path);
+  }
+
+  save(): void {
+    this.transformer?.save();
+  }
+
+  private get(): Transformer {
+    this.transformer ??= createTransformer({
+      root: this.options.root,
+      maxDependencyDepth: this.options.maxDependencyDepth,
+      persistentCacheFile: cacheFileFor(this.options, this.projectDir) ?? false,
+      onWarning: (message) => this.collecting?.push(message),
+    });
+    return this.transformer;
+  }
+}
