@@ -106,10 +106,17 @@ export class BlobStore {
 
 function readWhole(path: string): { bytes: Buffer; mtimeMs: number } | undefined {
   let fd: number;
+  // A miss is a failed open. Building the error's stack trace is most of its cost (8 µs of 9,
+  // bench/disk-cache-lookup.mjs), and nobody sees that error, so none is captured. Synchronous
+  // code cannot interleave, so the setting is restored before anything else runs.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     fd = openSync(path, "r");
   } catch {
     return undefined;
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
   try {
     const { size, mtimeMs } = fstatSync(fd);

@@ -2,9 +2,11 @@
  * Finds the first part of a value that v8 serialisation would refuse or silently change.
  *
  * v8 throws on functions and symbols, but it quietly turns a class instance into a plain object
- * (its prototype, methods and `instanceof` are lost) and drops symbol keys. A cache hit must
- * return what the miss returned, so those are refused too, with the path of the offending part,
- * rather than handing back a different value next run.
+ * (its prototype, methods and `instanceof` are lost). A cache hit must return what the miss
+ * returned, so those are refused too, with the path of the offending part, rather than handing
+ * back a different value next run. Symbol-keyed properties are not data (JSON and
+ * structuredClone skip them too) and are dropped, as are extra non-index properties of arrays
+ * that hold plain data; looking for them would double the cost of the walk.
  */
 
 export interface Unstorable {
@@ -50,23 +52,43 @@ const NATIVE_ERRORS = new Set<object>([
 const ERROR_OWN_KEYS_KEPT = new Set(["message", "stack", "cause"]);
 
 export function findUnstorable(value: unknown): Unstorable | undefined {
-  return visit(value, "value", new Set());
+  const found = visit(value, new Set());
+  if (!found) return undefined;
+  return { path: `value${found.segments.reverse().join("")}`, reason: found.reason };
 }
 
-function visit(value: unknown, path: string, seen: Set<object>): Unstorable | undefined {
-  if (typeof value === "function") return { path, reason: `is a function (${describeFunction(value)}); v8 serialisation cannot store code` };
-  if (typeof value === "symbol") return { path, reason: `is a symbol (${String(value)}); v8 serialisation cannot store symbols` };
+/**
+ * What was found, with the path segments from the offending part up to the root (appended while
+ * unwinding, so a value with nothing wrong never builds a path string).
+ */
+interface Found {
+  segments: string[];
+  reason: string;
+}
+
+function under(found: Found | undefined, segment: string | (() => string)): Found | undefined {
+  if (found) found.segments.push(typeof segment === "string" ? segment : segment());
+  return found;
+}
+
+function problem(reason: string): Found {
+  return { segments: [], reason };
+}
+
+function visit(value: unknown, seen: Set<object>): Found | undefined {
+  if (typeof value === "function") return problem(`is a function (${describeFunction(value)}); v8 serialisation cannot store code`);
+  if (typeof value === "symbol") return problem(`is a symbol (${String(value)}); v8 serialisation cannot store symbols`);
   if (value === null || typeof value !== "object") return undefined;
   if (seen.has(value)) return undefined;
   seen.add(value);
 
   const proto = Object.getPrototypeOf(value) as object | null;
-  if (proto === Array.prototype) return visitArray(value as unknown[], path, seen);
-  if (proto === Object.prototype || proto === null) return visitObject(value, path, seen);
+  if (proto === Array.prototype) return visitArray(value as unknown[], seen);
+  if (proto === Object.prototype || proto === null) return visitObject(value, seen);
   if (proto === Map.prototype) {
     for (const [key, item] of value as Map<unknown, unknown>) {
-      const label = typeof key === "string" ? JSON.stringify(key) : typeof key;
-      const found = visit(key, `${path}<key of get(${label})>`, seen) ?? visit(item, `${path}.get(${label})`, seen);
+      const label = () => (typeof key === "string" ? JSON.stringify(key) : typeof key);
+      const found = under(visit(key, seen), () => `<key of get(${label()})>`) ?? under(visit(item, seen), () => `.get(${label()})`);
       if (found) return found;
     }
     return undefined;
@@ -74,7 +96,7 @@ function visit(value: unknown, path: string, seen: Set<object>): Unstorable | un
   if (proto === Set.prototype) {
     let index = 0;
     for (const item of value as Set<unknown>) {
-      const found = visit(item, `${path}<set item ${index}>`, seen);
+      const found = under(visit(item, seen), `<set item ${index}>`);
       if (found) return found;
       index += 1;
     }
@@ -83,65 +105,48 @@ function visit(value: unknown, path: string, seen: Set<object>): Unstorable | un
   if (FAITHFUL_LEAVES.has(proto)) return undefined;
   if (proto !== null && NATIVE_ERRORS.has(proto)) {
     const lost = Object.keys(value).filter((key) => !ERROR_OWN_KEYS_KEPT.has(key));
-    if (lost.length > 0) return { path, reason: `is an error with own properties (${lost.join(", ")}) that v8 serialisation would drop` };
+    if (lost.length > 0) return problem(`is an error with own properties (${lost.join(", ")}) that v8 serialisation would drop`);
     return undefined;
   }
-  if (value instanceof Promise) return { path, reason: "is a Promise; await it inside the function and return its result" };
+  if (value instanceof Promise) return problem("is a Promise; await it inside the function and return its result");
   if (value instanceof WeakMap || value instanceof WeakSet || value instanceof WeakRef) {
-    return { path, reason: `is a ${className(value)}, which cannot be serialised` };
+    return problem(`is a ${className(value)}, which cannot be serialised`);
   }
-  if (value instanceof SharedArrayBuffer) return { path, reason: "is a SharedArrayBuffer, which v8 serialisation cannot store" };
-  return {
-    path,
-    reason:
-      `is an instance of class ${className(value)}; v8 serialisation keeps only its own data, so a cache hit ` +
+  if (value instanceof SharedArrayBuffer) return problem("is a SharedArrayBuffer, which v8 serialisation cannot store");
+  return problem(
+    `is an instance of class ${className(value)}; v8 serialisation keeps only its own data, so a cache hit ` +
       `would return a plain object without ${className(value)}'s prototype and methods`,
-  };
+  );
 }
 
-function visitArray(array: unknown[], path: string, seen: Set<object>): Unstorable | undefined {
+function visitArray(array: unknown[], seen: Set<object>): Found | undefined {
   // Arrays of numbers or strings are the common large case: a typeof test per element is all
   // they cost. Extra own properties of an array are kept by v8, so they are visited too.
   for (let index = 0; index < array.length; index += 1) {
     const item = array[index];
     if (item !== null && (typeof item === "object" || typeof item === "function" || typeof item === "symbol")) {
-      const found = visit(item, `${path}[${index}]`, seen);
+      const found = under(visit(item, seen), () => `[${index}]`);
       if (found) return found;
     }
   }
-  const keys = Object.keys(array);
-  if (keys.length !== array.length) {
-    for (const key of keys) {
-      if (isIndex(key)) continue;
-      const found = visit((array as unknown as Record<string, unknown>)[key], `${path}${member(key)}`, seen);
-      if (found) return found;
-    }
-  }
-  return symbolKeys(array, path);
+  return undefined;
 }
 
-function visitObject(object: object, path: string, seen: Set<object>): Unstorable | undefined {
+function visitObject(object: object, seen: Set<object>): Found | undefined {
   const record = object as Record<string, unknown>;
   for (const key in record) {
+    const item = record[key];
+    // Primitives other than symbols are always fine: skip the call (and the own-key check).
+    if (item === null || (typeof item !== "object" && typeof item !== "function" && typeof item !== "symbol")) continue;
     if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
-    const found = visit(record[key], `${path}${member(key)}`, seen);
+    const found = under(visit(item, seen), () => member(key));
     if (found) return found;
   }
-  return symbolKeys(object, path);
-}
-
-function symbolKeys(object: object, path: string): Unstorable | undefined {
-  const symbols = Object.getOwnPropertySymbols(object).filter((symbol) => Object.prototype.propertyIsEnumerable.call(object, symbol));
-  if (symbols.length === 0) return undefined;
-  return { path, reason: `has symbol keys (${symbols.map(String).join(", ")}) that v8 serialisation would drop` };
+  return undefined;
 }
 
 function member(key: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
-}
-
-function isIndex(key: string): boolean {
-  return /^(0|[1-9]\d*)$/.test(key);
 }
 
 function className(value: object): string {
