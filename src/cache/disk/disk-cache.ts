@@ -224,6 +224,7 @@ export class DiskCache implements CacheBackend {
     if (!this.#limited()) return undefined;
     // A run that only hit and has no age limit cannot have pushed the cache over a limit.
     if (bytesWritten === 0 && this.maxAge === undefined) return undefined;
+    if (!existsSync(this.#layout.blobs)) return undefined; // nothing stored: do not create the directory
     const estimate: SizeEstimate = bytesWritten > 0 ? addToSizeEstimate(this.#docs, bytesWritten) : readSizeEstimate(this.#docs);
     const now = Date.now();
     const rescanEvery = this.maxAge === undefined ? DAY_MS : Math.min(DAY_MS, Math.max(1000, this.maxAge / 10));
