@@ -60,21 +60,21 @@ export const daftPluginFactory: UnpluginFactory<DaftPluginOptions | undefined, f
     },
     vite: {
       configResolved(config) {
-        state.setProjectDir(config.root);
+        state.setBundlerRoot(config.root);
       },
       hotUpdate: viteHotUpdate(state),
     },
     webpack(compiler) {
-      state.setProjectDir(compiler.options.context);
+      state.setBundlerRoot(compiler.options.context);
     },
     rspack(compiler) {
-      state.setProjectDir(compiler.options.context);
+      state.setBundlerRoot(compiler.options.context);
     },
     esbuild: {
       // esbuild calls JavaScript only for files this Go regex matches.
       onLoadFilter: SOURCE_PATH,
       config(options) {
-        state.setProjectDir(options.absWorkingDir);
+        state.setBundlerRoot(options.absWorkingDir);
         esbuildLoader.configure(options.loader);
       },
       loader: esbuildLoader.loaderFor,

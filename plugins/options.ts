@@ -4,6 +4,7 @@
  */
 import { join, resolve } from "node:path";
 import type { FilterPattern } from "unplugin";
+import { findProjectRoot } from "../src/project-root.js";
 
 export interface DaftPluginOptions {
   /**
@@ -24,9 +25,10 @@ export interface DaftPluginOptions {
   maxDependencyDepth?: number;
   /**
    * Keep the transform's results across builds so a warm build parses nothing that did not
-   * change: `true` (default) keeps them in `node_modules/.cache/daft/transform.json` under the
-   * project (`root`, else Vite's root, else the working directory), a string names the file,
-   * `false` keeps nothing on disk.
+   * change. `true` (default): `node_modules/.cache/daft/transform.json` in the project root (the
+   * workspace root above the bundler's root directory, the same file `node --import daft/loader`
+   * uses, so each tool starts warm from the other's work); a string names the file (relative to
+   * `root` or the bundler's root directory); `false` keeps nothing on disk.
    */
   cache?: boolean | string;
 }
@@ -63,9 +65,9 @@ export function checkOptions(options: DaftPluginOptions): void {
 }
 
 /** The persistent cache file for these options, or undefined when there is none. */
-export function cacheFileFor(options: DaftPluginOptions, projectDir: string): string | undefined {
+export function cacheFileFor(options: DaftPluginOptions, bundlerRoot: string): string | undefined {
   const cache = options.cache ?? true;
   if (cache === false) return undefined;
-  const base = options.root !== undefined ? resolve(options.root) : projectDir;
-  return typeof cache === "string" ? resolve(base, cache) : join(base, DEFAULT_CACHE_FILE);
+  const base = options.root !== undefined ? resolve(options.root) : bundlerRoot;
+  return typeof cache === "string" ? resolve(base, cache) : join(options.root !== undefined ? base : findProjectRoot(base), DEFAULT_CACHE_FILE);
 }

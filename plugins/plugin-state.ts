@@ -10,7 +10,7 @@ import { cacheFileFor, type DaftPluginOptions } from "./options.js";
 
 export class PluginState {
   private transformer: Transformer | undefined;
-  private projectDir = process.cwd();
+  private bundlerRoot = process.cwd();
   private builds = 0;
   /** Warnings of the transform() call in progress (the transformer is synchronous). */
   private collecting: string[] | undefined;
@@ -19,8 +19,8 @@ export class PluginState {
   constructor(private readonly options: DaftPluginOptions) {}
 
   /** The bundler's own root (Vite's root, webpack's context…): where the default cache file goes. */
-  setProjectDir(dir: string | undefined): void {
-    if (dir && !this.transformer) this.projectDir = resolve(dir);
+  setBundlerRoot(dir: string | undefined): void {
+    if (dir && !this.transformer) this.bundlerRoot = resolve(dir);
   }
 
   /**
@@ -67,7 +67,7 @@ export class PluginState {
     this.transformer ??= createTransformer({
       root: this.options.root,
       maxDependencyDepth: this.options.maxDependencyDepth,
-      persistentCacheFile: cacheFileFor(this.options, this.projectDir) ?? false,
+      persistentCacheFile: cacheFileFor(this.options, this.bundlerRoot) ?? false,
       onWarning: (message) => this.collecting?.push(message),
     });
     return this.transformer;
