@@ -1,0 +1,77 @@
+/**
+ * daft/vite: builds fixtures/plugin-app in process with `vite build` (an SSR build of the script,
+ * Vite compiling the TypeScript), checks the shared bundler suite, then `vite build --watch`: an
+ * edit two imports below a node re-transforms the module that declares it.
+ */
+import { basename, dirname } from "node:path";
+import { build, type InlineConfig } from "vite";
+import { afterAll, describe, expect, it } from "vitest";
+import daft from "../plugins/vite.js";
+import { describeBundlerPlugin } from "./helpers/bundler-suite.js";
+import { removeTempDirs, type FixtureCopy } from "./helpers/fixture.js";
+import { copyPluginApp, hashesOf, runBuilt, transformHashes } from "./helpers/plugin-app.js";
+
+afterAll(removeTempDirs);
+
+function config(copy: FixtureCopy, outFile: string): InlineConfig {
+  return {
+    root: copy.dir,
+    configFile: false,
+    logLevel: "silent",
+    plugins: [daft()],
+    // In the test copies daft is a symlink to this repository, which Vite would bundle as a linked
+    // package; an installed daft is external by default.
+    ssr: { external: ["daft"] },
+    build: {
+      ssr: "src/main.ts",
+      outDir: dirname(outFile),
+      emptyOutDir: false,
+      minify: false,
+      rolldownOptions: { output: { entryFileNames: basename(outFile) } },
+    },
+  };
+}
+
+describeBundlerPlugin("vite", async (copy, outFile) => {
+  await build(config(copy, outFile));
+});
+
+interface WatcherLike {
+  on(event: "event", listener: (event: { code: string; result?: { close(): unknown } }) => void): unknown;
+  off(event: "event", listener: (event: { code: string; result?: { close(): unknown } }) => void): unknown;
+  close(): Promise<void>;
+}
+
+function nextBuild(watcher: WatcherLike): Promise<string> {
+  return new Promise((resolve) => {
+    const listener = (event: { code: string; result?: { close(): unknown } }): void => {
+      if (event.result) void event.result.close();
+      if (event.code !== "END" && event.code !== "ERROR") return;
+      watcher.off("event", listener);
+      resolve(event.code);
+    };
+    watcher.on("event", listener);
+  });
+}
+
+describe("daft/vite with vite build --watch", () => {
+  it("re-transforms the importer when a file two imports down changes", async () => {
+    const copy = copyPluginApp();
+    const base = config(copy, "out/main.mjs");
+    const watcher = (await build({ ...base, build: { ...base.build, watch: {} } })) as unknown as WatcherLike;
+    try {
+      expect(await nextBuild(watcher)).toBe("END");
+      const first = hashesOf(await runBuilt(copy, "out/main.mjs"));
+      expect(first).toEqual(transformHashes(copy));
+
+      const rebuilt = nextBuild(watcher);
+      copy.edit("src/text/normalise.ts", "text.toLowerCase()", "text.trim().toLowerCase()");
+      expect(await rebuilt).toBe("END");
+      const second = hashesOf(await runBuilt(copy, "out/main.mjs"));
+      expect(second.tokens!.depsHashes[1]).not.toBe(first.tokens!.depsHashes[1]);
+      expect(second).toEqual(transformHashes(copy));
+    } finally {
+      await watcher.close();
+    }
+  });
+});
