@@ -1,0 +1,77 @@
+/**
+ * daft/webpack: builds fixtures/plugin-app in process with webpack (a TypeScript loader in a
+ * normal rule; daft's loader is a `pre` loader, so it sees the file before it is compiled), checks
+ * the shared bundler suite, then webpack's watch mode: an edit two imports below a node rebuilds
+ * the module that declares it (the closure files are loader dependencies).
+ */
+import { basename, dirname } from "node:path";
+import webpack, { type Configuration, type Stats } from "webpack";
+import { afterAll, describe, expect, it } from "vitest";
+import daft from "../plugins/webpack.js";
+import { describeBundlerPlugin } from "./helpers/bundler-suite.js";
+import { removeTempDirs, type FixtureCopy } from "./helpers/fixture.js";
+import { copyPluginApp, hashesOf, runBuilt, transformHashes } from "./helpers/plugin-app.js";
+import { stripTypesWebpackLoader } from "./helpers/strip-types.js";
+
+afterAll(removeTempDirs);
+
+function config(copy: FixtureCopy, outFile: string): Configuration {
+  return {
+    mode: "none",
+    context: copy.dir,
+    entry: "./src/main.ts",
+    target: "node20",
+    devtool: false,
+    output: { path: copy.path(dirname(outFile)), filename: basename(outFile), module: true, chunkFormat: "module" },
+    experiments: { outputModule: true },
+    externalsType: "module",
+    externals: { daft: "daft" },
+    module: { rules: [{ test: /\.ts$/, use: stripTypesWebpackLoader }] },
+    resolve: { extensions: [".ts", ".js"] },
+    plugins: [daft()],
+    infrastructureLogging: { level: "none" },
+  };
+}
+
+function checkStats(stats: Stats | undefined): void {
+  const info = stats!.toJson({ all: false, errors: true, warnings: true });
+  expect(info.errors).toEqual([]);
+  expect(info.warnings).toEqual([]);
+}
+
+describeBundlerPlugin("webpack", async (copy, outFile) => {
+  const compiler = webpack(config(copy, outFile));
+  const stats = await new Promise<Stats | undefined>((resolve, reject) => compiler.run((error, result) => (error ? reject(error) : resolve(result))));
+  await new Promise<void>((resolve) => compiler.close(() => resolve()));
+  checkStats(stats);
+});
+
+describe("daft/webpack in watch mode", () => {
+  it("rebuilds the importer when a file two imports down changes", async () => {
+    const copy = copyPluginApp();
+    // The memory cache (webpack's default in development) reuses every module whose file and
+    // dependencies did not change: only declared dependencies get pipeline.ts rebuilt.
+    const compiler = webpack({ ...config(copy, "out/main.mjs"), cache: { type: "memory" } });
+    let onBuild: ((stats: Stats | undefined) => void) | undefined;
+    const nextBuild = () => new Promise<Stats | undefined>((resolve) => (onBuild = resolve));
+    const firstBuild = nextBuild();
+    const watching = compiler.watch({ aggregateTimeout: 50 }, (error, stats) => {
+      if (error) throw error;
+      onBuild?.(stats);
+    });
+    try {
+      checkStats(await firstBuild);
+      const first = hashesOf(await runBuilt(copy, "out/main.mjs"));
+      expect(first).toEqual(transformHashes(copy));
+
+      const rebuilt = nextBuild();
+      copy.edit("src/text/normalise.ts", "text.toLowerCase()", "text.trim().toLowerCase()");
+      checkStats(await rebuilt);
+      const second = hashesOf(await runBuilt(copy, "out/main.mjs"));
+      expect(second.tokens!.depsHashes[1]).not.toBe(first.tokens!.depsHashes[1]);
+      expect(second).toEqual(transformHashes(copy));
+    } finally {
+      await new Promise<void>((resolve) => watching.close(() => resolve()));
+    }
+  });
+});
