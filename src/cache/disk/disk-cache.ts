@@ -198,8 +198,10 @@ export class DiskCache implements CacheBackend {
 
   /**
    * Removes entries unused for longer than `maxAge`, then the least recently used until the
-   * total is at most `maxSize` (defaults: this cache's limits), plus temp files of dead writers.
-   * Signatures older than `maxAge` are dropped too. Waits for another process's eviction to end.
+   * total is at most `maxSize`, plus temp files of dead writers; signatures older than `maxAge`
+   * are dropped too. Without options, the cache's own limits apply; with options, only the limits
+   * given do (`prune({ maxAge })` does not also enforce `maxSize`). Waits (up to 30 s) for
+   * another process's eviction to end, then throws LockBusyError naming it.
    */
   prune(options: PruneOptions = { maxSize: this.maxSize, maxAge: this.maxAge }): PruneResult {
     this.#blobs.persistUses(); // this process's hits count as uses before anything is chosen
