@@ -57,8 +57,7 @@ export class BlobStore {
     if (unstorable) {
       throw new NotStorableError(
         `Cannot store ${nodeLabel} in the disk cache: ${unstorable.path} ${unstorable.reason}. ` +
-          "The run still returns it, but it will be computed again next time; return plain data " +
-          "(objects, arrays, Map, Set, Date, typed arrays) to cache it.",
+          "To cache it, return plain data (objects, arrays, Map, Set, Date, typed arrays).",
         entry.nodeName,
         unstorable.path,
       );
