@@ -1,0 +1,52 @@
+/**
+ * `module.register` hooks (Node 20 and other versions without `module.registerHooks`). They
+ * run on Node's hooks thread and see ES modules only: a CommonJS module is passed through
+ * untouched, so that Node keeps loading it (and everything it `require`s) with its own
+ * CommonJS loader.
+ *
+ * The hooks thread gets no exit event; the main thread asks it to save the caches at exit
+ * through `port` and waits on `done` until that is finished.
+ */
+import type { MessagePort } from "node:worker_threads";
+import { DaftLoader } from "./daft-loader.js";
+import { statsWanted, writeStderr } from "./report.js";
+
+export interface AsyncHooksData {
+  cacheDir: string | undefined;
+  port: MessagePort;
+  /** Set to 1 (and notified) when the caches are saved. */
+  done: Int32Array;
+}
+
+interface LoadResult {
+  format?: string | null;
+  source?: string | ArrayBuffer | ArrayBufferView | null;
+  shortCircuit?: boolean;
+}
+
+let loader: DaftLoader | undefined;
+
+export function initialize({ cacheDir, port, done }: AsyncHooksData): void {
+  const current = new DaftLoader({ cacheDir, commonJs: false, warn: writeStderr });
+  loader = current;
+  port.on("message", () => {
+    try {
+      current.save();
+      if (statsWanted()) writeStderr(current.report());
+    } finally {
+      Atomics.store(done, 0, 1);
+      Atomics.notify(done, 0);
+    }
+  });
+  port.unref();
+}
+
+export async function load(
+  url: string,
+  context: object,
+  nextLoad: (url: string, context?: object) => Promise<LoadResult>,
+): Promise<LoadResult> {
+  const result = await nextLoad(url, context);
+  const code = loader?.transform(url, result.format, result.source);
+  return code === undefined ? result : { ...result, source: code };
+}

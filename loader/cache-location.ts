@@ -1,0 +1,34 @@
+/**
+ * Where the loader keeps its caches across runs: `<project root>/node_modules/.cache/daft/`, the
+ * conventional place for tools' caches (ignored by git, removed with node_modules). The project
+ * root is found from the entry script the way the transform finds it (nearest workspace root,
+ * else nearest package.json). When that folder cannot be written (a read-only deployment), a
+ * folder in the OS temp directory named after the root is used instead.
+ */
+import { accessSync, constants } from "node:fs";
+import { createHash } from "node:crypto";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { findProjectRoot } from "../src/project-root.js";
+
+export function loaderCacheDir(entry: string | undefined = process.argv[1], cwd: string = process.cwd()): string | undefined {
+  // An entry inside node_modules is a tool (a test runner, a CLI): the project is where it runs.
+  const from = entry && !/[\\/]node_modules[\\/]/.test(entry) ? dirname(resolve(cwd, entry)) : cwd;
+  const root = findProjectRoot(from);
+  const preferred = join(root, "node_modules", ".cache", "daft");
+  if (canCreate(preferred)) return preferred;
+  const fallback = join(tmpdir(), `daft-cache-${createHash("sha256").update(root).digest("hex").slice(0, 16)}`);
+  return canCreate(fallback) ? fallback : undefined;
+}
+
+/** Whether `dir` exists and is writable, or could be created (its nearest existing ancestor is). */
+function canCreate(dir: string): boolean {
+  for (let current = dir; ; current = dirname(current)) {
+    try {
+      accessSync(current, constants.W_OK);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT" || dirname(current) === current) return false;
+    }
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The work of daft's load hook, the same for `module.registerHooks` (in-thread) and
+ * `module.register` (hooks thread): given what Node (or an earlier hook) loaded for a URL,
+ * return the code with build info injected, or undefined to pass the module through untouched.
+ *
+ * Most modules never mention daft; for them this costs a URL prefix test, a regular expression
+ * on the path and one native byte search, and the source is not even decoded.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createTransformer, type Transformer } from "../src/transform/index.js";
+import { mightContainFunc, transformablePath } from "../src/transform/quick-check.js";
+import { ForeignCodeInjector } from "./foreign-code.js";
+import { rawSource, sourceMentionsDaft, sourceText, type LoadedSource } from "./module-source.js";
+
+export interface DaftLoaderOptions {
+  /** Folder of the cache files kept across runs; undefined keeps caches in memory only. */
+  cacheDir: string | undefined;
+  /**
+   * Whether CommonJS modules are transformed. Under `module.register` (Node 20) they are not:
+   * giving Node 20 the source of a CommonJS module switches it to a reduced `require`.
+   */
+  commonJs: boolean;
+  warn: (message: string) => void;
+}
+
+/** daft's own compiled files (`dist/`): the runtime has no nodes to hash. */
+const OWN_DIST = fileURLToPath(new URL("../", import.meta.url));
+
+const ESM_FORMATS = new Set(["module", "module-typescript"]);
+const COMMONJS_FORMATS = new Set(["commonjs", "commonjs-typescript"]);
+
+export interface LoaderStats {
+  /** file: modules of a JavaScript or TypeScript format outside node_modules */
+  candidates: number;
+  /** …that mention daft and were handed to the transformer */
+  checked: number;
+  /** …whose code came from another loader, with build info computed from the file on disk */
+  compiledElsewhere: number;
+  /** modules returned with build info injected */
+  injected: number;
+}
+
+export class DaftLoader {
+  private readonly transformer: Transformer;
+  private readonly foreign: ForeignCodeInjector;
+  private readonly formats: Set<string>;
+  readonly stats: LoaderStats = { candidates: 0, checked: 0, compiledElsewhere: 0, injected: 0 };
+
+  constructor(private readonly options: DaftLoaderOptions) {
+    this.formats = new Set(options.commonJs ? [...ESM_FORMATS, ...COMMONJS_FORMATS] : ESM_FORMATS);
+    this.transformer = createTransformer({
+      persistentCacheFile: options.cacheDir ? join(options.cacheDir, "transform.json") : false,
+      onWarning: options.warn,
+    });
+    this.foreign = new ForeignCodeInjector(options.cacheDir ? join(options.cacheDir, "compiled-calls.json") : undefined, (message) =>
+      options.warn(`daft loader: ${message}`),
+    );
+  }
+
+  /** The module's new source, or undefined to keep what was loaded. */
+  transform(url: string, format: string | null | undefined, source: LoadedSource): string | undefined {
+    if (!url.startsWith("file:") || !format || !this.formats.has(format)) return undefined;
+    const file = transformablePath(url);
+    if (file === undefined || file.startsWith(OWN_DIST)) return undefined;
+    this.stats.candidates++;
+    const raw = rawSource(source, file);
+    if (!sourceMentionsDaft(raw)) return undefined;
+    const code = sourceText(raw);
+    if (!mightContainFunc(code)) return undefined;
+    this.stats.checked++;
+
+    const onDisk = source == null ? code : readFileSync(file, "utf8");
+    if (onDisk === code) return this.injected(this.transformer.transform(code, file)?.code);
+
+    // Another loader compiled the file: hash the file as written, inject into what arrived.
+    this.stats.compiledElsewhere++;
+    const original = this.transformer.transform(onDisk, file);
+    if (!original) return undefined;
+    const result = this.foreign.inject(code, file, original.buildInfos);
+    if ("code" in result) return this.injected(result.code);
+    this.options.warn(
+      `daft loader: ${file}: ${result.problem}, after another loader compiled it; its func nodes use runtime hashes ` +
+        `(meta.hashSource "runtime"). Put --import daft/loader before the other loader's --import so that daft sees the file first.`,
+    );
+    return undefined;
+  }
+
+  /** Writes the caches (at exit). */
+  save(): void {
+    this.transformer.save();
+    this.foreign.save();
+  }
+
+  /** The counters, for `DAFT_LOADER_STATS=1`. */
+  report(): string {
+    const { transforms, warmHits, files } = this.transformer.stats;
+    const compiledParsed = this.foreign.parsed;
+    return `daft loader: ${JSON.stringify({ ...this.stats, compiledParsed, transforms, warmHits, files })}`;
+  }
+
+  private injected(code: string | undefined): string | undefined {
+    if (code !== undefined) this.stats.injected++;
+    return code;
+  }
+}

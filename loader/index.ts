@@ -1,0 +1,30 @@
+/**
+ * `node --import daft/loader app.js`: injects build info into every `func` call of the
+ * application's modules as Node loads them (see README, "Node loader").
+ *
+ * Where Node has `module.registerHooks` (22.15+, 23.5+) the hooks run synchronously in this
+ * thread and cover `require` too; elsewhere (Node 20) they are registered with
+ * `module.register` and run on Node's hooks thread, for ES modules only.
+ */
+import * as nodeModule from "node:module";
+import { MessageChannel } from "node:worker_threads";
+import type { AsyncHooksData } from "./async-hooks.js";
+import { loaderCacheDir } from "./cache-location.js";
+
+const cacheDir = loaderCacheDir();
+
+if (typeof (nodeModule as { registerHooks?: unknown }).registerHooks === "function") {
+  const { installSyncHooks } = await import("./sync-hooks.js");
+  installSyncHooks(cacheDir);
+} else {
+  const { port1, port2 } = new MessageChannel();
+  const done = new Int32Array(new SharedArrayBuffer(4));
+  const data: AsyncHooksData = { cacheDir, port: port2, done };
+  nodeModule.register(new URL("./async-hooks.js", import.meta.url), { data, transferList: [port2] });
+  port1.unref();
+  process.once("exit", () => {
+    port1.postMessage("save");
+    // Bounded: a hooks thread that cannot answer costs the next run a cold cache, never a hang.
+    Atomics.wait(done, 0, 0, 5_000);
+  });
+}
