@@ -29,7 +29,7 @@ function filesUnder(dir: string): string[] {
 describe("DiskCache with four processes writing at once", () => {
   it("keeps every value and every signature written by any of them", async () => {
     const dir = makeTempDir();
-    const go = join(dir, "..", `${dir.split("/").pop()}-go`);
+    const go = join(makeTempDir(), "go"); // start signal for the children
     const shared = 60;
     const own = 80;
     const children = [0, 1, 2, 3].map((worker) =>
@@ -61,7 +61,7 @@ describe("DiskCache with four processes writing at once", () => {
 
   it("loses no update of a shared document (compare-and-swap publishing)", async () => {
     const dir = makeTempDir();
-    const go = `${dir}-go`;
+    const go = join(makeTempDir(), "go"); // start signal for the children
     const times = 150;
     const children = [0, 1, 2, 3].map(() => runNode([script("counter.mjs"), dir, String(times), go], { cwd: dir }));
     writeFileSync(go, "");

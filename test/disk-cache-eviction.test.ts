@@ -163,7 +163,7 @@ describe("DiskCache eviction with several processes", () => {
 
   it("lets several processes prune at once: each entry removed exactly once, the LRU ones", async () => {
     const { dir, size } = tenEntries();
-    const go = `${dir}-go`;
+    const go = join(makeTempDir(), "go"); // start signal for the children
     const pruners = [0, 1, 2].map(() => runNode([script("prune.mjs"), dir, String(4 * size), go]));
     writeFileSync(go, "");
     const removed = (await Promise.all(pruners)).flatMap((result) => JSON.parse(result.stdout) as string[]);
@@ -173,7 +173,7 @@ describe("DiskCache eviction with several processes", () => {
 
   it("gives a reader racing an evictor a miss or the whole value, never garbage", async () => {
     const dir = makeTempDir();
-    const go = `${dir}-go`;
+    const go = join(makeTempDir(), "go"); // start signal for the children
     const evictor = runNode([script("evict-loop.mjs"), dir, "2500", go]);
     const reader = runNode([script("write-read-loop.mjs"), dir, "2500", go]);
     writeFileSync(go, "");
@@ -188,7 +188,7 @@ describe("DiskCache eviction with several processes", () => {
 
   it("keeps a directory written by four limited processes within maxSize, every entry intact", async () => {
     const dir = makeTempDir();
-    const go = `${dir}-go`;
+    const go = join(makeTempDir(), "go"); // start signal for the children
     const maxSize = 120_000;
     const writers = [0, 1, 2, 3].map((worker) => runNode([script("concurrent-writer.mjs"), dir, String(worker), "40", "60", go, String(maxSize)]));
     writeFileSync(go, "");
