@@ -68,6 +68,14 @@ describe("on a terminal", () => {
     expect(output).toContain("\x1b[33m"); // colours on a colour terminal
   });
 
+  it("draws a run that never yields (synchronous, CPU-bound nodes), from the runner's own calls", async () => {
+    const { output } = await runInTerminal(fixture, ["--sync", "--delay=150"]);
+    expect(plainText(output)).toMatch(/embed → vectors {2}running {2}[67]\/8 {2}4 hits/);
+    const screen = await screenOf(output);
+    onlyLine(screen, /^daft · done in \d\.\d\ds · 3\/3 nodes$/);
+    for (const row of FINAL_ROWS) onlyLine(screen, row);
+  });
+
   it("says cached for a node whose every call hit", async () => {
     const { output } = await runInTerminal(fixture, ["--warm=all", "--score-delay=200"]);
     const screen = await screenOf(output);

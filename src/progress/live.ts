@@ -1,46 +1,45 @@
 /**
- * The display for a person at a terminal: a table of nodes redrawn in place by log-update
- * (loaded on the first run that needs it, so importing daft stays cheap), ten times a second
- * at most. The final table stays on screen (or is erased with `keep: false`); whatever the
- * runner prints next (the `[CACHE]` summary) starts on the line below it.
+ * The display for a person at a terminal: a table of nodes redrawn in place by log-update, ten
+ * times a second at most. The final table stays on screen (or is erased with `keep: false`);
+ * whatever the runner prints next (the `[CACHE]` summary) starts on the line below it.
  */
+import { createRequire } from "node:module";
 import { ProgressDisplay, now } from "./display.js";
 import { renderTable } from "./render.js";
 import type { ProgressStream } from "./settings.js";
 
-type LogUpdate = ReturnType<typeof import("log-update").createLogUpdate>;
+type LogUpdateModule = typeof import("log-update");
+type LogUpdate = ReturnType<LogUpdateModule["createLogUpdate"]>;
+
+/**
+ * log-update is loaded when a display first shows, not when daft is imported: most runs never
+ * draw. Loaded synchronously (require of an ES module, Node ≥ 20.19) because a run of
+ * synchronous nodes never yields to let an `import()` finish, and it should be drawn too.
+ */
+const requireHere = createRequire(import.meta.url);
 
 export class LiveDisplay extends ProgressDisplay {
+  protected readonly updateEveryMs = this.settings.refreshMs;
   private logUpdate: LogUpdate | undefined;
-  private drawing = false;
   private frame = 0;
 
-  protected override prepare(): void {
-    import("log-update").then(
-      ({ createLogUpdate }) =>
-        this.guard(() => {
-          if (!this.active) return;
-          const stream = this.settings.stream;
-          // Hide the cursor only on the process's own terminal; log-update restores it on exit.
-          const ownTerminal = stream === process.stderr || stream === process.stdout;
-          // log-update only writes and reads the size, which is all ProgressStream promises.
-          const target = withTerminalSize(stream) as unknown as NodeJS.WritableStream;
-          this.logUpdate = createLogUpdate(target, { showCursor: !ownTerminal });
-          if (this.due) this.show();
-        }),
-      (error: unknown) => this.fail(error),
-    );
+  protected override show(): void {
+    const { createLogUpdate } = requireHere("log-update") as LogUpdateModule;
+    const stream = this.settings.stream;
+    // Hide the cursor only on the process's own terminal; log-update restores it on exit.
+    const ownTerminal = stream === process.stderr || stream === process.stdout;
+    // log-update only writes and reads the size, which is all ProgressStream promises.
+    const target = withTerminalSize(stream) as unknown as NodeJS.WritableStream;
+    this.logUpdate = createLogUpdate(target, { showCursor: !ownTerminal });
+    this.draw();
   }
 
-  protected override show(): void {
-    if (!this.logUpdate || this.drawing) return; // drawn once log-update has loaded
-    this.drawing = true;
+  protected override update(): void {
     this.draw();
-    this.after(this.settings.refreshMs, () => this.draw(), true);
   }
 
   protected override finish(): void {
-    if (!this.drawing || !this.logUpdate) return;
+    if (!this.logUpdate) return;
     if (this.settings.keep) this.draw();
     else this.logUpdate.clear();
     this.logUpdate.done();

@@ -10,12 +10,16 @@ import type { ProgressRow } from "./state.js";
 const HEARTBEAT_MS = 10_000;
 
 export class PlainDisplay extends ProgressDisplay {
+  protected readonly updateEveryMs = HEARTBEAT_MS;
   /** Rows that finished before the display was due, printed when it is. */
   private readonly backlog: ProgressRow[] = [];
 
   protected override show(): void {
     for (const row of this.backlog.splice(0)) this.print(row);
-    this.after(HEARTBEAT_MS, () => this.heartbeat(), true);
+  }
+
+  protected override update(): void {
+    for (const row of this.progress!.rows) if (row.status === "running") this.print(row);
   }
 
   protected override rowFinished(row: ProgressRow): void {
@@ -27,10 +31,6 @@ export class PlainDisplay extends ProgressDisplay {
     if (!this.due) return; // a short run prints nothing
     for (const row of this.progress!.rows) if (row.status === "failed") this.print(row);
     this.settings.stream.write(`${renderSummaryLine(this.progress!, now())}\n`);
-  }
-
-  private heartbeat(): void {
-    for (const row of this.progress!.rows) if (row.status === "running") this.print(row);
   }
 
   private print(row: ProgressRow): void {
