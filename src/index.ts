@@ -9,7 +9,17 @@ export type { CacheEvent, CacheStats, CacheStatus, MissReason, NodeRunStats } fr
 export type { RunObserver } from "./runner/observer.js";
 export { CacheConfig, type CacheConfigOptions } from "./cache/config.js";
 export { MemoryCache } from "./cache/memory.js";
-export { DiskCache } from "./cache/disk/index.js";
+export {
+  DiskCache,
+  NotStorableError,
+  type DiskCacheOptions,
+  type DiskCacheStats,
+  type FlushReport,
+  type NodeUsage,
+  type PruneOptions,
+  type PruneResult,
+  type StoredEntryInfo,
+} from "./cache/index.js";
 export type { CacheBackend, CacheEntry, MaybePromise, NodeSignature, SignatureParts } from "./cache/types.js";
 export { hashValue, UnhashableValueError } from "./hashing/hash-value.js";
 export type { BuildInfo } from "./build-info.js";
