@@ -14,7 +14,7 @@
  *   start of each rebuild (for esbuild, which reports no changes).
  */
 import type { UnpluginFactory, UnpluginOptions } from "unplugin";
-import { checkOptions, MENTIONS_DAFT, NODE_MODULES, SOURCE_ID, SOURCE_PATH, type DaftPluginOptions } from "./options.js";
+import { checkOptions, MENTIONS_DAFT, NODE_MODULES, NOT_CODE_QUERY, SOURCE_ID, SOURCE_PATH, type DaftPluginOptions } from "./options.js";
 import { PluginState } from "./plugin-state.js";
 import { esbuildLoaderFor } from "./esbuild-loader.js";
 import { viteHotUpdate } from "./vite-hot-update.js";
@@ -30,7 +30,7 @@ export const daftPluginFactory: UnpluginFactory<DaftPluginOptions | undefined, f
     // Rollup has no `enforce`: the hook order puts this transform before TypeScript/JSX plugins.
     order: "pre",
     filter: {
-      id: { include: userOptions.include ?? SOURCE_ID, exclude: userOptions.exclude ?? NODE_MODULES },
+      id: { include: userOptions.include ?? SOURCE_ID, exclude: userOptions.exclude ?? [NODE_MODULES, NOT_CODE_QUERY] },
       code: MENTIONS_DAFT,
     },
     handler(code, id) {

@@ -13,7 +13,10 @@ export interface DaftPluginOptions {
    * .tsx module. Files in `node_modules` are never transformed, whatever this says.
    */
   include?: FilterPattern;
-  /** Modules to leave alone, in the same form as `include`. Default: `node_modules`. */
+  /**
+   * Modules to leave alone, in the same form as `include`. Default: `node_modules`, and ids whose
+   * query makes them something else than the module's code (`?raw`, `?url`, `?worker`, `?inline`).
+   */
   exclude?: FilterPattern;
   /**
    * Project root: paths in hashes and build info are relative to it. Leave it unset to get the
@@ -38,6 +41,8 @@ export const SOURCE_ID = /\.(?:[cm]?[jt]s|[jt]sx)(?:$|[?#])/;
 /** The same test without the query part, for esbuild (its filters run in Go: no lookaround). */
 export const SOURCE_PATH = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 export const NODE_MODULES = /[\\/]node_modules[\\/]/;
+/** Vite-style queries that turn a source file into a string, a URL or a worker wrapper. */
+export const NOT_CODE_QUERY = /[?&](?:raw|url|worker|sharedworker|inline)\b/;
 /**
  * A module can only call `func` if it names the "daft" package in a string. Bundlers that run
  * hook filters natively test this without calling the plugin at all. No back-reference, so

@@ -1,5 +1,6 @@
 /**
- * daft/rollup: builds fixtures/plugin-app in process with Rollup, a TypeScript plugin listed
+ * daft/rollup: builds fixtures/plugin-app in process with Rollup (source maps on: Rollup warns,
+ * and the suite fails, if a transform returns no map), a TypeScript plugin listed
  * *before* daft (daft's transform is ordered first regardless), checks the shared bundler suite,
  * then Rollup's watch mode: an edit two imports below a node re-transforms the module that
  * declares the node, although Rollup itself only knows that it changed a module further down.
