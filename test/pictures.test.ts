@@ -38,7 +38,7 @@ const SCORING_MERMAID = `flowchart TB
 
 const SCORING_DOT = `digraph pipeline {
   graph [rankdir=TB, fontname="Helvetica,Arial,sans-serif"];
-  node [fontname="Helvetica,Arial,sans-serif", fontsize=11];
+  node [fontname="Helvetica,Arial,sans-serif", fontsize=11, margin="0.2,0.08"];
   edge [fontname="Helvetica,Arial,sans-serif", fontsize=9];
   "input_folder" [label="folder", shape=ellipse];
   "input_limit" [label="limit = 3", shape=ellipse, style=dashed];

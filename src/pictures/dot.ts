@@ -37,7 +37,8 @@ export function writeDot(model: PictureModel, direction: "TB" | "LR"): string {
   const lines = [
     "digraph pipeline {",
     `  graph [rankdir=${direction}, fontname=${FONT}];`,
-    `  node [fontname=${FONT}, fontsize=11];`,
+    // Extra margin: without system fonts, Graphviz estimates text widths and can run tight.
+    `  node [fontname=${FONT}, fontsize=11, margin="0.2,0.08"];`,
     `  edge [fontname=${FONT}, fontsize=9];`,
   ];
   for (const input of model.inputs) {
