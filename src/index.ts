@@ -24,5 +24,5 @@ export type { CacheBackend, CacheEntry, MaybePromise, NodeSignature, SignaturePa
 export { hashValue, UnhashableValueError } from "./hashing/hash-value.js";
 export type { BuildInfo } from "./build-info.js";
 export { DaftError, DefinitionError, InputHashError, NodeError, ResolutionError } from "./errors.js";
-export type { PictureOptions } from "./pictures/index.js";
-export type { ProgressOption } from "./progress/index.js";
+export { pipelineToDot, pipelineToMermaid, pipelineToSvg, type PictureOptions } from "./pictures/index.js";
+export type { ProgressOption, ProgressOptions, ProgressStream } from "./progress/index.js";

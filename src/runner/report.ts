@@ -22,6 +22,7 @@ function notStored(node: NodeRunStats, events: CacheEvent[]): string {
 
 function part(node: NodeRunStats, events: CacheEvent[], explain: boolean): string {
   const time = seconds(node.durationMs);
+  if (node.failed) return `[CACHE] ${node.output}: ✗ FAILED`;
   // A mapped node cached as a whole (perItemCaching: false) has one event, like an unmapped node.
   const cachedWhole = events.length === 1 && events[0]!.item === undefined && events[0]!.status !== "no-cache";
   if (node.mapped && !cachedWhole) {

@@ -77,6 +77,9 @@ export class Runner {
       }
     } catch (error) {
       failure = error;
+      // Nodes run one after another, so the failing node is the last one started.
+      const failing = stats.nodes[stats.nodes.length - 1];
+      if (failing) failing.failed = true;
     }
     stats.durationMs = performance.now() - started;
     this.stats = stats;

@@ -38,6 +38,8 @@ export interface NodeRunStats {
   notStored: number;
   /** Wall time of the node. */
   durationMs: number;
+  /** The node threw (the run rejected with its error). */
+  failed?: boolean;
 }
 
 export interface CacheStats {

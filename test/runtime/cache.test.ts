@@ -286,6 +286,17 @@ describe("verbose summary and stats", () => {
     expect((await captureStderr(() => runner.run(pipeline, { a: 1, b: 3 }))).stderr).toMatch(/sum: ✗ MISS \(\d+\.\d\ds, inputs changed: b\)/);
   });
 
+  it("marks the node that failed", async () => {
+    const { node } = counted("result", ({ x }) => x);
+    const failing = func({ output: "total", cache: true }, ({ result }: { result: number }) => {
+      throw new Error(`cannot total ${result}`);
+    });
+    const { runner } = cachedRunner({ verbose: true });
+    const { stderr } = await captureStderr(() => runner.run(new Pipeline({ functions: [node, failing] }), { x: 1 }).catch(() => undefined));
+    expect(stderr).toMatch(/^\[CACHE\] result: ✗ MISS \(\d+\.\d\ds\) \| \[CACHE\] total: ✗ FAILED\n$/);
+    expect(runner.stats.nodes.map((n) => n.failed ?? false)).toEqual([false, true]);
+  });
+
   it("prints nothing when verbose is false", async () => {
     const { node } = counted("y", ({ x }) => x);
     const { runner } = cachedRunner({ verbose: false });
