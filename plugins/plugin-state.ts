@@ -11,7 +11,6 @@ import { cacheFileFor, type DaftPluginOptions } from "./options.js";
 export class PluginState {
   private transformer: Transformer | undefined;
   private bundlerRoot = process.cwd();
-  private builds = 0;
   /** Warnings of the transform() call in progress (the transformer is synchronous). */
   private collecting: string[] | undefined;
   readonly closure = new ClosureFiles();
@@ -29,8 +28,7 @@ export class PluginState {
    */
   startBuild(): void {
     const transformer = this.get();
-    if (this.builds++ === 0) return;
-    for (const file of this.closure.changedOnDisk()) transformer.invalidate(file);
+    for (const file of this.closure.changedSincePreviousBuild()) transformer.invalidate(file);
   }
 
   /** The transformed module and its warnings; `result` is undefined when there is nothing to inject. */
