@@ -10,6 +10,7 @@
 import type { MessagePort } from "node:worker_threads";
 import { DaftLoader } from "./daft-loader.js";
 import { statsWanted, writeStderr } from "./report.js";
+import { debugLoader } from "../src/debug/index.js";
 
 export interface AsyncHooksData {
   cacheDir: string | undefined;
@@ -28,6 +29,7 @@ let loader: DaftLoader | undefined;
 
 export function initialize({ cacheDir, port, done }: AsyncHooksData): void {
   const current = new DaftLoader({ cacheDir, commonJs: false, warn: writeStderr });
+  if (debugLoader.enabled) debugLoader(`hooks: module.register on the hooks thread (ES modules), caches in ${cacheDir ?? "memory only"}`);
   loader = current;
   port.on("message", () => {
     try {
@@ -48,5 +50,6 @@ export async function load(
 ): Promise<LoadResult> {
   const result = await nextLoad(url, context);
   const code = loader?.transform(url, result.format, result.source);
+  if (debugLoader.enabled && code !== undefined) debugLoader(`build info injected into ${url}`);
   return code === undefined ? result : { ...result, source: code };
 }

@@ -6,7 +6,6 @@
  * folder in the OS temp directory named after the root is used instead.
  */
 import { accessSync, constants } from "node:fs";
-import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { findProjectRoot } from "../src/project-root.js";
@@ -17,6 +16,8 @@ export function loaderCacheDir(entry: string | undefined = process.argv[1], cwd:
   const root = findProjectRoot(from);
   const preferred = join(root, "node_modules", ".cache", "daft");
   if (canCreate(preferred)) return preferred;
+  // node:crypto is loaded only here, on the rare fallback, to keep the usual start-up lean.
+  const { createHash } = process.getBuiltinModule("node:crypto");
   const fallback = join(tmpdir(), `daft-cache-${createHash("sha256").update(root).digest("hex").slice(0, 16)}`);
   return canCreate(fallback) ? fallback : undefined;
 }

@@ -8,7 +8,6 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createTransformer, type Transformer } from "../src/transform/index.js";
 import { mightContainFunc, transformablePath } from "../src/transform/quick-check.js";
 import { ForeignCodeInjector } from "./foreign-code.js";
@@ -26,7 +25,12 @@ export interface DaftLoaderOptions {
 }
 
 /** daft's own compiled files (`dist/`): the runtime has no nodes to hash. */
-const OWN_DIST = fileURLToPath(new URL("../", import.meta.url));
+const OWN_DIST = new URL("../", import.meta.url).href;
+/**
+ * What `transformablePath` accepts, tested on the URL so most modules are turned away before
+ * the URL is converted to a path (the transform decides precisely once a module mentions daft).
+ */
+const SOURCE_URL = /\.(?:[cm]?[jt]s|[jt]sx)(?:[?#].*)?$/i;
 
 const ESM_FORMATS = new Set(["module", "module-typescript"]);
 const COMMONJS_FORMATS = new Set(["commonjs", "commonjs-typescript"]);
@@ -40,13 +44,15 @@ export interface LoaderStats {
   compiledElsewhere: number;
   /** modules returned with build info injected */
   injected: number;
+  /** wall time spent in this hook's own work (not in loading), in milliseconds */
+  ms: number;
 }
 
 export class DaftLoader {
   private readonly transformer: Transformer;
   private readonly foreign: ForeignCodeInjector;
   private readonly formats: Set<string>;
-  readonly stats: LoaderStats = { candidates: 0, checked: 0, compiledElsewhere: 0, injected: 0 };
+  readonly stats: LoaderStats = { candidates: 0, checked: 0, compiledElsewhere: 0, injected: 0, ms: 0 };
 
   constructor(private readonly options: DaftLoaderOptions) {
     this.formats = new Set(options.commonJs ? [...ESM_FORMATS, ...COMMONJS_FORMATS] : ESM_FORMATS);
@@ -61,22 +67,33 @@ export class DaftLoader {
 
   /** The module's new source, or undefined to keep what was loaded. */
   transform(url: string, format: string | null | undefined, source: LoadedSource): string | undefined {
+    const start = performance.now();
+    try {
+      return this.transformModule(url, format, source);
+    } finally {
+      this.stats.ms += performance.now() - start;
+    }
+  }
+
+  private transformModule(url: string, format: string | null | undefined, source: LoadedSource): string | undefined {
     if (!url.startsWith("file:") || !format || !this.formats.has(format)) return undefined;
-    const file = transformablePath(url);
-    if (file === undefined || file.startsWith(OWN_DIST)) return undefined;
+    if (!SOURCE_URL.test(url) || url.includes("/node_modules/") || url.startsWith(OWN_DIST)) return undefined;
     this.stats.candidates++;
-    const raw = rawSource(source, file);
-    if (!sourceMentionsDaft(raw)) return undefined;
+    const given = source == null ? undefined : rawSource(source);
+    if (given !== undefined && !sourceMentionsDaft(given)) return undefined;
+    const file = transformablePath(url);
+    if (file === undefined) return undefined;
+    const raw = given ?? readFileSync(file);
+    if (given === undefined && !sourceMentionsDaft(raw)) return undefined;
     const code = sourceText(raw);
     if (!mightContainFunc(code)) return undefined;
     this.stats.checked++;
 
-    const onDisk = source == null ? code : readFileSync(file, "utf8");
-    if (onDisk === code) return this.injected(this.transformer.transform(code, file)?.code);
+    if (given === undefined || sameAsFile(given, file)) return this.injected(this.transformer.transform(code, file)?.code);
 
     // Another loader compiled the file: hash the file as written, inject into what arrived.
     this.stats.compiledElsewhere++;
-    const original = this.transformer.transform(onDisk, file);
+    const original = this.transformer.transform(readFileSync(file, "utf8"), file);
     if (!original) return undefined;
     const result = this.foreign.inject(code, file, original.buildInfos);
     if ("code" in result) return this.injected(result.code);
@@ -97,11 +114,17 @@ export class DaftLoader {
   report(): string {
     const { transforms, warmHits, files } = this.transformer.stats;
     const compiledParsed = this.foreign.parsed;
-    return `daft loader: ${JSON.stringify({ ...this.stats, compiledParsed, transforms, warmHits, files })}`;
+    const ms = Math.round(this.stats.ms * 100) / 100;
+    return `daft loader: ${JSON.stringify({ ...this.stats, ms, compiledParsed, transforms, warmHits, files })}`;
   }
 
   private injected(code: string | undefined): string | undefined {
     if (code !== undefined) this.stats.injected++;
     return code;
   }
+}
+
+/** Whether what was loaded is the file as written (no other loader compiled it). */
+function sameAsFile(loaded: string | Buffer, file: string): boolean {
+  return typeof loaded === "string" ? loaded === readFileSync(file, "utf8") : loaded.equals(readFileSync(file));
 }

@@ -7,7 +7,6 @@
  * `module.register` and run on Node's hooks thread, for ES modules only.
  */
 import * as nodeModule from "node:module";
-import { MessageChannel } from "node:worker_threads";
 import type { AsyncHooksData } from "./async-hooks.js";
 import { loaderCacheDir } from "./cache-location.js";
 
@@ -17,6 +16,8 @@ if (typeof (nodeModule as { registerHooks?: unknown }).registerHooks === "functi
   const { installSyncHooks } = await import("./sync-hooks.js");
   installSyncHooks(cacheDir);
 } else {
+  // Imported here only: worker_threads costs ~2 ms to load, which the registerHooks path saves.
+  const { MessageChannel } = await import("node:worker_threads");
   const { port1, port2 } = new MessageChannel();
   const done = new Int32Array(new SharedArrayBuffer(4));
   const data: AsyncHooksData = { cacheDir, port: port2, done };

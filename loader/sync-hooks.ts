@@ -5,6 +5,7 @@
 import * as nodeModule from "node:module";
 import { DaftLoader } from "./daft-loader.js";
 import { statsWanted, writeStderr } from "./report.js";
+import { debugLoader } from "../src/debug/index.js";
 
 interface LoadResult {
   format?: string | null;
@@ -16,10 +17,12 @@ type RegisterHooks = (hooks: { load: (url: string, context: object, nextLoad: Ne
 
 export function installSyncHooks(cacheDir: string | undefined): void {
   const loader = new DaftLoader({ cacheDir, commonJs: true, warn: writeStderr });
+  if (debugLoader.enabled) debugLoader(`hooks: module.registerHooks (ES modules and CommonJS), caches in ${cacheDir ?? "memory only"}`);
   (nodeModule as unknown as { registerHooks: RegisterHooks }).registerHooks({
     load(url, context, nextLoad) {
       const result = nextLoad(url, context);
       const code = loader.transform(url, result.format, result.source);
+      if (debugLoader.enabled && code !== undefined) debugLoader(`build info injected into ${url}`);
       return code === undefined ? result : { ...result, source: code };
     },
   });

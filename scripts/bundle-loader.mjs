@@ -39,5 +39,6 @@ await build({
   packages: "external",
   plugins: [keepDistImports],
   sourcemap: "linked",
+  minify: process.env.DAFT_BUNDLE_READABLE !== "1",
   logLevel: "warning",
 });

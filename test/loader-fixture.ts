@@ -99,6 +99,7 @@ export interface LoaderStats {
   checked: number;
   compiledElsewhere: number;
   injected: number;
+  ms: number;
   compiledParsed: number;
   transforms: number;
   warmHits: number;

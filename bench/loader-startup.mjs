@@ -1,0 +1,127 @@
+// Start-up cost of the Node loader: how much longer a 200-module app takes to start and finish
+// with `node --import daft/loader` than with plain `node`, on every Node version at hand.
+//
+//   npm run build && node bench/loader-startup.mjs [runs]
+//
+// The app (generated in bench/.out/loader-startup/) has 200 ES modules of ~1.5 KB; 20 of them
+// declare two cached func nodes each and import two helper modules; the entry imports them all
+// and runs nothing heavy. Plain and loader runs alternate (so drift hits both alike), after one
+// warm-up run that fills the loader's cache; each figure is the median wall time of `runs`
+// (default 40) whole processes. A third column runs a load hook that does nothing, registered
+// with the same API: the floor any loader pays on that Node version. Node 22 and 24 are the binaries the tests install
+// (node_modules/.cache/daft-test-nodes/<major>); run the loader tests once to get them.
+// Targets: ≤ 1.15× plain node with module.register (Node 20), ≤ 1.05× with module.registerHooks.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const runs = Number(process.argv[2] ?? 40);
+const MODULES = 200;
+const WITH_NODES = 20;
+
+function generateApp(dir) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, "src", "lib"), { recursive: true });
+  mkdirSync(join(dir, "node_modules"), { recursive: true });
+  symlinkSync(repo, join(dir, "node_modules", "daft"), "dir");
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "startup-app", private: true, type: "module" }));
+  const filler = (n) =>
+    Array.from({ length: 12 }, (_, i) => `export function helper${n}_${i}(values) {\n  let total = ${i};\n  for (const value of values) total += value * ${n + i};\n  return total;\n}\n`).join("\n");
+  const imports = [];
+  for (let n = 0; n < MODULES; n++) {
+    const name = `m${String(n).padStart(3, "0")}`;
+    imports.push(`import * as ${name} from "./src/${name}.mjs";`);
+    if (n % (MODULES / WITH_NODES) === 0) {
+      writeFileSync(join(dir, "src", "lib", `${name}-a.mjs`), `${filler(n)}\nexport const scale${n} = (v) => v * ${n + 1};\n`);
+      writeFileSync(join(dir, "src", "lib", `${name}-b.mjs`), `export const offset${n} = (v) => v + ${n};\n`);
+      writeFileSync(
+        join(dir, "src", `${name}.mjs`),
+        `import { func } from "daft";\nimport { scale${n} } from "./lib/${name}-a.mjs";\nimport { offset${n} } from "./lib/${name}-b.mjs";\n\n` +
+          `function clamp(v) {\n  return Math.max(0, Math.min(1000, v));\n}\n\n` +
+          `export const first = func({ output: "first${n}", cache: true }, ({ x }) => clamp(scale${n}(x)));\n` +
+          `export const second = func({ output: "second${n}", cache: true }, ({ first${n} }) => offset${n}(first${n}));\n`,
+      );
+    } else {
+      writeFileSync(join(dir, "src", `${name}.mjs`), filler(n));
+    }
+  }
+  writeFileSync(join(dir, "app.mjs"), `${imports.join("\n")}\n\nconsole.log(Object.keys(m000).length + Object.keys(m199).length);\n`);
+  // The floor: a load hook that does nothing, registered with the API the loader would use.
+  writeFileSync(
+    join(dir, "noop-hook.mjs"),
+    `import * as nodeModule from "node:module";\n` +
+      `if (nodeModule.registerHooks) nodeModule.registerHooks({ load: (url, context, nextLoad) => nextLoad(url, context) });\n` +
+      `else nodeModule.register("data:text/javascript,export const load = (url, context, nextLoad) => nextLoad(url, context);");\n`,
+  );
+}
+
+function timeRun(node, args, cwd) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(node, [...args, "app.mjs"], { cwd, encoding: "utf8" });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`${node} ${args.join(" ")} app.mjs failed:\n${result.stderr}`);
+  return ms;
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+function otherNode(major) {
+  const marker = join(repo, "node_modules", ".cache", "daft-test-nodes", String(major), "installed.txt");
+  return existsSync(marker) ? readFileSync(marker, "utf8") : undefined;
+}
+
+const appDir = join(repo, "bench", ".out", "loader-startup");
+generateApp(appDir);
+const loaderCache = join(appDir, "node_modules", ".cache", "daft");
+const nodes = [[process.version, process.execPath], ...[22, 24].map((major) => [`v${major}`, otherNode(major)])];
+
+const rows = [];
+for (const [label, node] of nodes) {
+  if (!node) {
+    rows.push({ node: label, note: "not installed (the loader tests install it)" });
+    continue;
+  }
+  const version = spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim();
+  const major = Number(version.slice(1).split(".")[0]);
+  const hooks = spawnSync(node, ["-p", "typeof require('node:module').registerHooks"], { encoding: "utf8" }).stdout.trim() === "function";
+  rmSync(loaderCache, { recursive: true, force: true });
+  const coldTimes = [];
+  for (let i = 0; i < Math.min(runs, 10); i++) {
+    rmSync(loaderCache, { recursive: true, force: true });
+    coldTimes.push(timeRun(node, ["--import", "daft/loader"], appDir));
+  }
+  timeRun(node, ["--import", "daft/loader"], appDir); // fills the cache
+  timeRun(node, [], appDir);
+  const plain = [];
+  const noop = [];
+  const loader = [];
+  for (let i = 0; i < runs; i++) {
+    plain.push(timeRun(node, [], appDir));
+    noop.push(timeRun(node, ["--import", "./noop-hook.mjs"], appDir));
+    loader.push(timeRun(node, ["--import", "daft/loader"], appDir));
+  }
+  const plainMs = median(plain);
+  const noopMs = median(noop);
+  const loaderMs = median(loader);
+  const target = hooks ? 1.05 : 1.15;
+  rows.push({
+    node: version,
+    hooks: hooks ? "registerHooks" : "register",
+    "plain ms": plainMs.toFixed(1),
+    "no-op hook ms": `${noopMs.toFixed(1)} (${(noopMs / plainMs).toFixed(3)}×)`,
+    "loader ms": loaderMs.toFixed(1),
+    "loader / plain": (loaderMs / plainMs).toFixed(3),
+    target: `≤ ${target}`,
+    met: loaderMs / plainMs <= target ? "yes" : "no",
+    "loader / no-op hook": (loaderMs / noopMs).toFixed(3),
+    "loader ms, cold cache": median(coldTimes).toFixed(1),
+  });
+}
+console.log(`loader start-up: ${MODULES} modules (${WITH_NODES} with func nodes), median of ${runs} runs each`);
+console.table(rows);
