@@ -16,6 +16,8 @@ import { runPool } from "./pool.js";
 import { explainMiss, type MissExplanation } from "./reasons.js";
 import { blobKeyOf, fingerprintNode, signatureParts, type NodeFingerprint } from "./signature.js";
 import { combineItemHashes, Slot } from "./slots.js";
+import { debugRunner } from "../debug/index.js";
+import { logCacheEvent } from "../debug/describe.js";
 import { newNodeStats, recordEvent, type CacheEvent, type CacheStats, type NodeRunStats } from "./stats.js";
 
 export interface RunContext {
@@ -348,5 +350,6 @@ function eventBase(shape: CallShape, key: string, index: number | undefined, sta
 
 function record(context: RunContext, nodeStats: NodeRunStats, shape: CallShape, event: CacheEvent): void {
   recordEvent(context.stats, nodeStats, event);
+  if (debugRunner.enabled) logCacheEvent(event);
   safely(context.observer, "itemFinished", shape.step.node, event.status);
 }

@@ -12,6 +12,8 @@ import { safely, type RunObserver } from "./observer.js";
 import { formatCacheSummary } from "./report.js";
 import { Slot } from "./slots.js";
 import { emptyStats, type CacheStats } from "./stats.js";
+import { debugRunner } from "../debug/index.js";
+import { logRunFinished } from "../debug/describe.js";
 
 export type RunnerMode = "local" | "threads" | "distributed" | "auto";
 
@@ -68,6 +70,7 @@ export class Runner {
       warn: (message) => this.warnOnce(message),
     };
     const started = performance.now();
+    if (debugRunner.enabled) debugRunner(`run: ${plan.steps.length} nodes, inputs ${Object.keys(inputs).join(", ") || "(none)"}, cache ${this.cacheConfig.enabled ? this.cacheConfig.backend.constructor.name : "off"}`);
     safely(observer, "runStarted", plan.steps.map((step) => step.node));
     let failure: unknown;
     try {
@@ -83,6 +86,7 @@ export class Runner {
     }
     stats.durationMs = performance.now() - started;
     this.stats = stats;
+    if (debugRunner.enabled) logRunFinished(stats, failure);
     await this.flushBackend();
     safely(observer, "runFinished", stats, failure);
     if (this.cacheConfig.enabled && this.cacheConfig.verbose && stats.nodes.length > 0) {

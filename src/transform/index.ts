@@ -21,10 +21,16 @@
  * - Importing this module is cheap: Babel, get-tsconfig, resolve.exports and magic-string are
  *   loaded on first use.
  */
-import { createTransformer, type TransformResult, type TransformerOptions } from "./transformer.js";
+import { createTransformer as createCoreTransformer, type Transformer, type TransformResult, type TransformerOptions } from "./transformer.js";
+import { debugTransform } from "../debug/index.js";
+import { logTransforms } from "../debug/describe.js";
+
+/** A Transformer (see transformer.ts); with `DEBUG=daft:transform`, one that logs each module. */
+export function createTransformer(options: TransformerOptions = {}): Transformer {
+  return debugTransform.enabled ? logTransforms(createCoreTransformer(options)) : createCoreTransformer(options);
+}
 
 export {
-  createTransformer,
   DEFAULT_MAX_DEPENDENCY_DEPTH,
   MAX_DEPS_FILES,
   type Transformer,

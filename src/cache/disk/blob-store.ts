@@ -17,6 +17,7 @@ import { decodeBlob, decodeInfo, encodeBlob, INFO_PROBE_BYTES, type BlobInfo } f
 import { blobIdOf, blobPath, type CacheLayout } from "./layout.js";
 import { NotStorableError } from "./not-storable-error.js";
 import { findUnstorable } from "./storable.js";
+import { debugCache } from "../../debug/index.js";
 
 /** Uses closer together than this are one use as far as eviction is concerned. */
 export const ACCESS_RESOLUTION_MS = 60_000;
@@ -42,6 +43,7 @@ export class BlobStore {
     if (!file) return undefined;
     const decoded = decodeBlob(file.bytes, key);
     if (!decoded.ok) {
+      if (debugCache.enabled) debugCache(`${path}: ${decoded.problem} (${decoded.detail}), read as a miss`);
       if (decoded.problem === "damaged") removeQuietly(path);
       return undefined;
     }

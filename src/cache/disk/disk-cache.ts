@@ -29,6 +29,7 @@ import { MetaStore } from "./meta-store.js";
 import { acquireLock, tryAcquireLock, type HeldLock } from "./process-lock.js";
 import { addToSizeEstimate, readSizeEstimate, recordMeasuredSize, type SizeEstimate } from "./size-estimate.js";
 import { VersionedDocs } from "./versioned-docs.js";
+import { debugCache } from "../../debug/index.js";
 
 export interface DiskCacheOptions {
   /** Directory of the cache, resolved against the working directory at construction. Default `.cache`. */
@@ -142,6 +143,7 @@ export class DiskCache implements CacheBackend {
 
   /** Removes every value, signature and lock this cache created; other files in the directory stay. */
   clear(): void {
+    if (debugCache.enabled) debugCache(`clear ${this.cacheDir}`);
     clearCacheFiles(this.#layout);
     this.#meta.clear();
     this.#blobs.forgetUses();
@@ -161,6 +163,7 @@ export class DiskCache implements CacheBackend {
     const evicted = this.#evictIfDue(this.#blobs.takeBytesWritten());
     if (evicted) report.evicted = evicted;
     this.lastFlush = report;
+    if (debugCache.enabled) debugCache(`flush ${this.cacheDir}: ${report.signatures} signatures, ${report.uses} uses${evicted ? `, evicted ${evicted.removed.length} entries (${evicted.removedBytes} bytes)` : ""}`);
   }
 
   /** @internal The exit-time flush: no eviction (exit must stay quick), nothing if the directory is gone. */
@@ -210,6 +213,7 @@ export class DiskCache implements CacheBackend {
       const now = Date.now();
       const result = this.#evict(options, options.maxSize, now, true);
       if (options.maxAge !== undefined && Number.isFinite(options.maxAge)) this.#meta.dropOlderThan(now - options.maxAge);
+      if (debugCache.enabled) debugCache(`prune ${this.cacheDir} (maxSize ${options.maxSize}, maxAge ${options.maxAge}): removed ${result.removed.length}, ${result.remainingEntries} remain`);
       return result;
     } finally {
       lock.release();

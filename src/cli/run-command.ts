@@ -1,0 +1,58 @@
+/**
+ * `daft run <script> [args...]`: the script in a child Node process with daft's loader (and tsx
+ * for TypeScript where Node needs it), stdio shared, signals passed on, its exit status returned.
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { constants } from "node:os";
+import { resolve } from "node:path";
+import { debugCli } from "../debug/index.js";
+import { CliError } from "./errors.js";
+import { loaderUrl, typeScriptSupport } from "./typescript.js";
+
+/** Signals a user or a supervisor sends to stop the command, passed on to the script. */
+const FORWARDED_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR2"];
+
+export function nodeArgumentsFor(script: string, cwd: string): string[] {
+  const absolute = resolve(cwd, script);
+  if (!existsSync(absolute)) throw new CliError(`script not found: ${script} (looked for ${absolute})`);
+  // daft's loader first: its hook then runs after tsx's and sees the file as written.
+  const args = ["--import", loaderUrl()];
+  const typescript = typeScriptSupport(absolute, cwd);
+  if (typescript.kind === "tsx") args.push("--import", typescript.url);
+  return [...args, script];
+}
+
+/** Runs the script; resolves with the exit code to use, or re-raises the signal that killed it. */
+export function runScript(script: string, scriptArgs: string[]): Promise<number> {
+  const cwd = process.cwd();
+  const args = [...nodeArgumentsFor(script, cwd), ...scriptArgs];
+  if (debugCli.enabled) debugCli("spawn %s %o", process.execPath, args);
+  const child = spawn(process.execPath, args, { stdio: "inherit" });
+
+  // The child usually gets a terminal's Ctrl-C itself (same process group); passing it on as
+  // well covers `kill <pid of daft>` and supervisors, at worst delivering it twice.
+  const forward = (signal: NodeJS.Signals) => {
+    if (debugCli.enabled) debugCli("forwarding %s to pid %d", signal, child.pid);
+    child.kill(signal);
+  };
+  for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+
+  return new Promise((resolvePromise, reject) => {
+    child.on("error", (error) => {
+      for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
+      reject(new CliError(`could not start ${process.execPath}: ${error.message}`));
+    });
+    child.on("exit", (code, signal) => {
+      for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
+      if (debugCli.enabled) debugCli("script exited with %s", signal ?? code);
+      if (signal) {
+        // Die of the same signal, so whoever started daft sees what happened to the script.
+        process.kill(process.pid, signal);
+        resolvePromise(128 + (constants.signals[signal] ?? 1));
+        return;
+      }
+      resolvePromise(code ?? 1);
+    });
+  });
+}
