@@ -28,7 +28,7 @@ interface LoadResult {
 let loader: DaftLoader | undefined;
 
 export function initialize({ cacheDir, port, done }: AsyncHooksData): void {
-  const current = new DaftLoader({ cacheDir, commonJs: false, warn: writeStderr });
+  const current = new DaftLoader({ cacheDir, commonJs: false, warn: writeStderr, timed: statsWanted() });
   if (debugLoader.enabled) debugLoader(`hooks: module.register on the hooks thread (ES modules), caches in ${cacheDir ?? "memory only"}`);
   loader = current;
   port.on("message", () => {

@@ -33,12 +33,21 @@ export type ForeignInjection = { code: string } | { problem: string };
 
 export class ForeignCodeInjector {
   private readonly memory = new Map<string, CallSlots>();
-  private readonly store: PersistentStore<never, CallSlots> | undefined;
+  private storeInstance: PersistentStore<never, CallSlots> | undefined;
   /** How many compiled modules had to be parsed (not answered from the cache). */
   parsed = 0;
 
-  constructor(cacheFile: string | undefined, warn: (message: string) => void) {
-    this.store = cacheFile ? new PersistentStore<never, CallSlots>(cacheFile, `foreign-calls.1.${parserVersion()}`, warn) : undefined;
+  constructor(
+    private readonly cacheFile: string | undefined,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  /** Opened on first use: most runs never meet code compiled by another loader. */
+  private get store(): PersistentStore<never, CallSlots> | undefined {
+    if (this.cacheFile && !this.storeInstance) {
+      this.storeInstance = new PersistentStore<never, CallSlots>(this.cacheFile, `foreign-calls.1.${parserVersion()}`, this.warn);
+    }
+    return this.storeInstance;
   }
 
   /** `code` with `infos` (computed from the file on disk) injected at its func calls, in order. */
@@ -59,7 +68,7 @@ export class ForeignCodeInjector {
   }
 
   save(): void {
-    this.store?.save();
+    this.storeInstance?.save();
   }
 }
 

@@ -16,7 +16,7 @@ type NextLoad = (url: string, context?: object) => LoadResult;
 type RegisterHooks = (hooks: { load: (url: string, context: object, nextLoad: NextLoad) => LoadResult }) => unknown;
 
 export function installSyncHooks(cacheDir: string | undefined): void {
-  const loader = new DaftLoader({ cacheDir, commonJs: true, warn: writeStderr });
+  const loader = new DaftLoader({ cacheDir, commonJs: true, warn: writeStderr, timed: statsWanted() });
   if (debugLoader.enabled) debugLoader(`hooks: module.registerHooks (ES modules and CommonJS), caches in ${cacheDir ?? "memory only"}`);
   (nodeModule as unknown as { registerHooks: RegisterHooks }).registerHooks({
     load(url, context, nextLoad) {
