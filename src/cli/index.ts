@@ -26,7 +26,7 @@ function report(error: unknown): number {
 
 const outcome: Outcome = { exitCode: 0 };
 try {
-  if (debugCli.enabled) debugCli("argv %o", process.argv.slice(2));
+  if (debugCli.enabled) debugCli(`argv ${JSON.stringify(process.argv.slice(2))}`);
   await buildProgram(outcome).parseAsync(process.argv);
 } catch (error) {
   outcome.exitCode = report(error);

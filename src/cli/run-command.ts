@@ -27,7 +27,7 @@ export function nodeArgumentsFor(script: string, cwd: string): string[] {
 export function runScript(script: string, scriptArgs: string[]): Promise<number> {
   const cwd = process.cwd();
   const args = [...nodeArgumentsFor(script, cwd), ...scriptArgs];
-  if (debugCli.enabled) debugCli("spawn %s %o", process.execPath, args);
+  if (debugCli.enabled) debugCli(`spawn ${process.execPath} ${args.join(" ")}`);
   const child = spawn(process.execPath, args, { stdio: "inherit" });
 
   // The child usually gets a terminal's Ctrl-C itself (same process group); passing it on as
