@@ -9,11 +9,13 @@
 import * as nodeModule from "node:module";
 import type { AsyncHooksData } from "./async-hooks.js";
 import { loaderCacheDir } from "./cache-location.js";
+// Static, so the bundle is one file: a second module to resolve and load would cost more than
+// the few kilobytes Node 20 compiles without using.
+import { installSyncHooks } from "./sync-hooks.js";
 
 const cacheDir = loaderCacheDir();
 
 if (typeof (nodeModule as { registerHooks?: unknown }).registerHooks === "function") {
-  const { installSyncHooks } = await import("./sync-hooks.js");
   installSyncHooks(cacheDir);
 } else {
   // Imported here only: worker_threads costs ~2 ms to load, which the registerHooks path saves.

@@ -1,8 +1,8 @@
 // Bundles the Node loader after `tsc`: `node --import daft/loader` should load one small file,
 // not the ~20 modules of the transform (each ES module costs a resolve, a read and a compile
-// before the application's first line runs). Three entries, each self-contained:
-//   dist/loader/index.js        the --import entry: picks the hook API, registers it
-//   dist/loader/sync-hooks.js   module.registerHooks (imported by index.js where Node has it)
+// before the application's first line runs). Two entries, each self-contained:
+//   dist/loader/index.js        the --import entry: picks the hook API and registers it; holds
+//                               the module.registerHooks hooks and the transform
 //   dist/loader/async-hooks.js  module.register hooks (loaded on Node's hooks thread)
 // npm packages stay external (the parser is loaded lazily), and so does the xxhash module, so
 // the loader and the daft runtime share one WebAssembly instance.
@@ -13,16 +13,13 @@ import { fileURLToPath } from "node:url";
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const xxhashSource = join(repo, "src", "hashing", "xxhash.ts");
 
-/** Imports between the three entries, and of the shared xxhash module, stay imports of dist/ files. */
+/** The xxhash module stays an import of its dist/ file, shared with the runtime. */
 const keepDistImports = {
   name: "keep-dist-imports",
   setup(context) {
     context.onResolve({ filter: /^\.\.?\// }, (args) => {
       const target = resolve(args.resolveDir, args.path.replace(/\.js$/, ".ts"));
       if (target === xxhashSource) return { path: "../src/hashing/xxhash.js", external: true };
-      if (args.importer.endsWith(join("loader", "index.ts")) && /[\\/]loader[\\/](sync|async)-hooks\.ts$/.test(target)) {
-        return { path: args.path, external: true };
-      }
       return undefined;
     });
   },
@@ -30,7 +27,7 @@ const keepDistImports = {
 
 await build({
   absWorkingDir: repo,
-  entryPoints: ["loader/index.ts", "loader/sync-hooks.ts", "loader/async-hooks.ts"],
+  entryPoints: ["loader/index.ts", "loader/async-hooks.ts"],
   outdir: "dist/loader",
   bundle: true,
   platform: "node",
