@@ -13,6 +13,9 @@ export async function importUserModule(path: string, cwd = process.cwd()): Promi
   const absolute = resolve(cwd, path);
   if (!existsSync(absolute)) throw new CliError(`module not found: ${path} (looked for ${absolute})`);
   const typescript = typeScriptSupport(absolute, cwd);
+  // The loader keeps its caches in the project of the entry script (process.argv[1]); the
+  // module is the entry here, as the script is for `daft run`.
+  process.argv[1] = absolute;
   // Hooks registered now apply to every module imported after them: first daft's, then tsx's,
   // in the order `daft run` gives them on the command line.
   await import(loaderUrl());

@@ -13,7 +13,6 @@
  * `log.enabled` before building their message.
  */
 import { writeSync } from "node:fs";
-import { formatWithOptions } from "node:util";
 
 export interface DebugLogger {
   /** Writes one line `<namespace> <message> +<ms since this namespace's previous line>` to stderr. */
@@ -65,7 +64,8 @@ export function createDebug(namespace: string, patterns: Patterns = fromEnvironm
     const now = performance.now();
     const elapsed = previous === undefined ? 0 : Math.round(now - previous);
     previous = now;
-    const text = details.length > 0 ? formatWithOptions({ depth: 4, breakLength: Infinity }, message, ...details) : message;
+    // node:util only when a line has details to format: the loader imports this module at start-up.
+    const text = details.length > 0 ? process.getBuiltinModule("node:util").formatWithOptions({ depth: 4, breakLength: Infinity }, message, ...details) : message;
     writeLine(`${namespace} ${text} +${elapsed}ms`);
   };
   return Object.assign(log, { enabled: true, namespace });
