@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import daft from "../plugins/esbuild.js";
 import { describeBundlerPlugin } from "./helpers/bundler-suite.js";
 import { removeTempDirs, type FixtureCopy } from "./helpers/fixture.js";
-import { copyPluginApp, hashesOf, runBuilt, transformHashes } from "./helpers/plugin-app.js";
+import { ageFiles, copyPluginApp, hashesOf, runBuilt, transformHashes } from "./helpers/plugin-app.js";
 
 afterAll(removeTempDirs);
 
@@ -64,6 +64,7 @@ describe("daft/esbuild in an esbuild context", () => {
   it("watch mode rebuilds when a file a node reaches changes", async () => {
     const copy = copyPluginApp();
     const builds = buildCounter();
+    ageFiles(copy);
     const ctx = await context(options(copy, "out/main.mjs", [builds.plugin]));
     try {
       const firstBuild = builds.next();

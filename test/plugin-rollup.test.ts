@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import daft from "../plugins/rollup.js";
 import { describeBundlerPlugin } from "./helpers/bundler-suite.js";
 import { removeTempDirs, type FixtureCopy } from "./helpers/fixture.js";
-import { copyPluginApp, hashesOf, runBuilt, transformHashes } from "./helpers/plugin-app.js";
+import { ageFiles, copyPluginApp, hashesOf, runBuilt, transformHashes } from "./helpers/plugin-app.js";
 import { stripTypesRollupPlugin } from "./helpers/strip-types.js";
 
 afterAll(removeTempDirs);
@@ -54,6 +54,7 @@ describe("daft/rollup in watch mode", () => {
   it("re-transforms the importer when a file two imports down changes", async () => {
     const copy = copyPluginApp();
     const warnings: string[] = [];
+    ageFiles(copy);
     const watcher = watch({ ...options(copy, "out/main.mjs", warnings), watch: { buildDelay: 50 } });
     try {
       expect((await nextEvent(watcher, ["END", "ERROR"])).code).toBe("END");

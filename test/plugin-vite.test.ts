@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import daft from "../plugins/vite.js";
 import { describeBundlerPlugin } from "./helpers/bundler-suite.js";
 import { removeTempDirs, type FixtureCopy } from "./helpers/fixture.js";
-import { copyPluginApp, hashesOf, runBuilt, transformHashes } from "./helpers/plugin-app.js";
+import { ageFiles, copyPluginApp, hashesOf, runBuilt, transformHashes } from "./helpers/plugin-app.js";
 
 afterAll(removeTempDirs);
 
@@ -58,6 +58,7 @@ describe("daft/vite with vite build --watch", () => {
   it("re-transforms the importer when a file two imports down changes", async () => {
     const copy = copyPluginApp();
     const base = config(copy, "out/main.mjs");
+    ageFiles(copy);
     const watcher = (await build({ ...base, build: { ...base.build, watch: {} } })) as unknown as WatcherLike;
     try {
       expect(await nextBuild(watcher)).toBe("END");

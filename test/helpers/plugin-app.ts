@@ -4,7 +4,7 @@
  * same sources also run through the Node loader (with tsx for the TypeScript), and the hashes of
  * both are compared with the transform core's, computed here in process.
  */
-import { existsSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { createTransformer } from "../../src/transform/index.js";
 import { copyFixture, repoRoot, type FixtureCopy } from "./fixture.js";
@@ -51,6 +51,25 @@ export function copyPluginApp(): FixtureCopy {
   const copy = copyFixture("plugin-app");
   linkPackages(copy.dir, ["tsx"]);
   return copy;
+}
+
+/**
+ * Dates every file of the copy (outside node_modules) a minute back. A watcher started right
+ * after the copy was made may take files written within its clock's resolution for changes made
+ * after it started, and rebuild once more for nothing (webpack does); watch tests then cannot
+ * tell which build saw their edit.
+ */
+export function ageFiles(copy: FixtureCopy): void {
+  const past = new Date(Date.now() - 60_000);
+  const visit = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === "node_modules") continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) visit(path);
+      utimesSync(path, past, past);
+    }
+  };
+  visit(copy.dir);
 }
 
 /** Forgets the transform cache a previous build or run left in the copy (a cold start). */
