@@ -79,7 +79,7 @@ export class DaftLoader {
   }
 
   private transformModule(url: string, format: string | null | undefined, source: LoadedSource): string | undefined {
-    if (!url.startsWith("file:") || !format || !this.formats.has(format)) return undefined;
+    if (!url.startsWith("file:") || !this.acceptsFormat(format)) return undefined;
     if (!SOURCE_URL.test(url) || url.includes("/node_modules/") || url.startsWith(OWN_DIST)) return undefined;
     this.stats.candidates++;
     const given = source == null ? undefined : rawSource(source);
@@ -101,10 +101,19 @@ export class DaftLoader {
     const result = this.foreign.inject(code, file, original.buildInfos);
     if ("code" in result) return this.injected(result.code);
     this.options.warn(
-      `daft loader: ${file}: ${result.problem}, after another loader compiled it; its func nodes use runtime hashes ` +
-        `(meta.hashSource "runtime"). Put --import daft/loader before the other loader's --import so that daft sees the file first.`,
+      `daft loader: ${file}: ${result.problem}: another loader compiled it before daft's hook saw it, and its func nodes ` +
+        `use runtime hashes (meta.hashSource "runtime"). Registering daft first (--import daft/loader before the other ` +
+        `loader's --import) lets daft see the file as written.`,
     );
     return undefined;
+  }
+
+  /**
+   * A JavaScript or TypeScript format. `require()` of a .js file in a package without
+   * "type": "module" reaches the hooks with no format at all (Node 22/24): CommonJS, then.
+   */
+  private acceptsFormat(format: string | null | undefined): boolean {
+    return format == null ? this.options.commonJs : this.formats.has(format);
   }
 
   /** Writes the caches (at exit). */

@@ -1,7 +1,7 @@
 /**
  * CommonJS under the loader, version by version. With module.registerHooks (Node 22/24) the
- * hook also sees `require()`: a required file, an imported .cjs file and a .cjs entry all get
- * build info. Under module.register (Node 20) the loader leaves CommonJS to Node's own loader
+ * hook also sees `require()`: a required .cjs file, a required .js file of a CommonJS package,
+ * an imported .cjs file and a .cjs entry all get build info. Under module.register (Node 20) the loader leaves CommonJS to Node's own loader
  * (see loader/async-hooks.ts): those nodes work, with runtime hashes — this test pins down
  * exactly that, as the README states it.
  */
@@ -20,10 +20,15 @@ describe("CommonJS files with the loader", () => {
     const [entry] = (await runJsonLines(node, copy.dir, [...LOADER, "src/entry.cjs"])) as Array<Record<string, { hashSource: string; codeHash: string }>>;
     if (registerHooks) {
       // The same hashes as the transform computes from each file, as for ES modules.
-      expect(modules).toEqual({ imported: built("src/imported.cjs"), required: built("src/required.cjs") });
+      expect(modules).toEqual({
+        imported: built("src/imported.cjs"),
+        required: built("src/required.cjs"),
+        legacy: built("legacy/helper.js"),
+      });
       expect(entry).toEqual({ entry: built("src/entry.cjs") });
     } else {
-      expect([modules!.imported!.hashSource, modules!.required!.hashSource, entry!.entry!.hashSource]).toEqual(["runtime", "runtime", "runtime"]);
+      const sources = [modules!.imported, modules!.required, modules!.legacy, entry!.entry].map((node) => node!.hashSource);
+      expect(sources).toEqual(["runtime", "runtime", "runtime", "runtime"]);
     }
   }, 120_000);
 });

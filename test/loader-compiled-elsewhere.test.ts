@@ -19,6 +19,6 @@ describe("code another loader changed beyond matching", () => {
     expect(report.result.padded).toBe("....15 units");
     expect(Object.values(report.nodes).map((entry) => entry.hashSource)).toEqual(["runtime", "runtime", "runtime", "runtime"]);
     expect(stderr).toContain(`daft loader: ${copy.path("src/pipeline.mjs")}: the compiled code has 5 func call(s) where the file has 4`);
-    expect(stderr).toContain("Put --import daft/loader before the other loader's --import");
+    expect(stderr).toContain("Registering daft first (--import daft/loader before the other loader's --import)");
   }, 120_000);
 });
