@@ -8,7 +8,7 @@ import { build } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
 import daft, { type DaftPluginOptions } from "../plugins/esbuild.js";
 import { removeTempDirs, type FixtureCopy } from "./helpers/fixture.js";
-import { copyPluginApp, runBuilt, transformHashes } from "./helpers/plugin-app.js";
+import { copyPluginApp, hashesOf, runBuilt, transformHashes } from "./helpers/plugin-app.js";
 
 afterAll(removeTempDirs);
 
@@ -63,6 +63,16 @@ describe("daft plugin options", () => {
     expect(() => daft({ maxDependencyDepth: 0 }).setup({} as never)).toThrow(/maxDependencyDepth must be a whole number ≥ 1, got 0/);
     expect(() => daft({ cache: 3 as unknown as boolean }).setup({} as never)).toThrow(/cache must be true, false or a file path, got 3/);
     expect(() => daft({ root: "" }).setup({} as never)).toThrow(/root must be a directory path/);
+  });
+
+  it("drops the query of an id (`?v=123`): same file, same hashes", async () => {
+    const copy = copyPluginApp();
+    copy.write("src/query-main.ts", copy.read("src/main.ts").replace('"./pipeline.ts"', '"./pipeline.ts?v=123"'));
+    const result = await buildApp(copy, undefined, "src/query-main.ts");
+    expect(result.warnings).toEqual([]);
+    const run = await runBuilt(copy, "out/main.mjs");
+    expect(run.nodes.map((node) => node.file)).toEqual(["src/pipeline.ts", "src/pipeline.ts", "src/pipeline.ts"]);
+    expect(hashesOf(run)).toEqual(transformHashes(copy));
   });
 
   it("passes the transform's warnings on as the bundler's warnings, naming file and line", async () => {
