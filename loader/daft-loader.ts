@@ -8,14 +8,18 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { debugLoader } from "../src/debug/index.js";
 import { createTransformer, type Transformer } from "../src/transform/index.js";
 import { mightContainFunc, transformablePath } from "../src/transform/quick-check.js";
 import { ForeignCodeInjector } from "./foreign-code.js";
 import { rawSource, sourceMentionsDaft, sourceText, type LoadedSource } from "./module-source.js";
 
 export interface DaftLoaderOptions {
-  /** Folder of the cache files kept across runs; undefined keeps caches in memory only. */
-  cacheDir: string | undefined;
+  /**
+   * Folder of the cache files kept across runs (undefined keeps caches in memory only), or a
+   * function that finds it, called when the first module that mentions daft arrives.
+   */
+  cacheDir: string | undefined | (() => string | undefined);
   /**
    * Whether CommonJS modules are transformed. Under `module.register` (Node 20) they are not:
    * giving Node 20 the source of a CommonJS module switches it to a reduced `require`.
@@ -51,20 +55,34 @@ export interface LoaderStats {
 }
 
 export class DaftLoader {
-  private readonly transformer: Transformer;
-  private readonly foreign: ForeignCodeInjector;
+  private parts: { transformer: Transformer; foreign: ForeignCodeInjector } | undefined;
   private readonly formats: Set<string>;
   readonly stats: LoaderStats = { candidates: 0, checked: 0, compiledElsewhere: 0, injected: 0, ms: 0 };
 
   constructor(private readonly options: DaftLoaderOptions) {
     this.formats = new Set(options.commonJs ? [...ESM_FORMATS, ...COMMONJS_FORMATS] : ESM_FORMATS);
-    this.transformer = createTransformer({
-      persistentCacheFile: options.cacheDir ? join(options.cacheDir, "transform.json") : false,
-      onWarning: options.warn,
-    });
-    this.foreign = new ForeignCodeInjector(options.cacheDir ? join(options.cacheDir, "compiled-calls.json") : undefined, (message) =>
-      options.warn(`daft loader: ${message}`),
-    );
+  }
+
+  /** Made on first use: a process that never loads a module mentioning daft pays nothing for it. */
+  private get transformer(): Transformer {
+    return (this.parts ??= this.createParts()).transformer;
+  }
+
+  private get foreign(): ForeignCodeInjector {
+    return (this.parts ??= this.createParts()).foreign;
+  }
+
+  private createParts(): { transformer: Transformer; foreign: ForeignCodeInjector } {
+    const { cacheDir: given, warn } = this.options;
+    const cacheDir = typeof given === "function" ? given() : given;
+    if (debugLoader.enabled) debugLoader(`caches in ${cacheDir ?? "memory only"}`);
+    return {
+      transformer: createTransformer({
+        persistentCacheFile: cacheDir ? join(cacheDir, "transform.json") : false,
+        onWarning: warn,
+      }),
+      foreign: new ForeignCodeInjector(cacheDir ? join(cacheDir, "compiled-calls.json") : undefined, (message) => warn(`daft loader: ${message}`)),
+    };
   }
 
   /** The module's new source, or undefined to keep what was loaded. */
@@ -118,14 +136,18 @@ export class DaftLoader {
 
   /** Writes the caches (at exit). */
   save(): void {
-    this.transformer.save();
-    this.foreign.save();
+    this.parts?.transformer.save();
+    this.parts?.foreign.save();
   }
 
   /** The counters, for `DAFT_LOADER_STATS=1`. */
   report(): string {
-    const { transforms, warmHits, files } = this.transformer.stats;
-    const compiledParsed = this.foreign.parsed;
+    const { transforms, warmHits, files } = this.parts?.transformer.stats ?? {
+      transforms: 0,
+      warmHits: 0,
+      files: { parsed: 0, hashed: 0, reusedStored: 0, reusedMemory: 0 },
+    };
+    const compiledParsed = this.parts?.foreign.parsed ?? 0;
     const ms = Math.round(this.stats.ms * 100) / 100;
     return `daft loader: ${JSON.stringify({ ...this.stats, ms, compiledParsed, transforms, warmHits, files })}`;
   }

@@ -13,11 +13,11 @@ import { loaderCacheDir } from "./cache-location.js";
 // the few kilobytes Node 20 compiles without using.
 import { installSyncHooks } from "./sync-hooks.js";
 
-const cacheDir = loaderCacheDir();
-
 if (typeof (nodeModule as { registerHooks?: unknown }).registerHooks === "function") {
-  installSyncHooks(cacheDir);
+  // Found when the first module that mentions daft arrives (after the entry path is final).
+  installSyncHooks(() => loaderCacheDir());
 } else {
+  const cacheDir = loaderCacheDir();
   // Imported here only: worker_threads costs ~2 ms to load, which the registerHooks path saves.
   const { MessageChannel } = await import("node:worker_threads");
   const { port1, port2 } = new MessageChannel();
