@@ -30,7 +30,7 @@ const timerPrototypes = new Set<object>();
   }
 }
 
-/** Globals that exist in some runtimes only; looked up once. */
+/** Globals that exist in some runtimes only. */
 function globalClass(name: string): (abstract new (...args: never[]) => object) | undefined {
   const found = (globalThis as Record<string, unknown>)[name];
   return typeof found === "function" ? (found as abstract new (...args: never[]) => object) : undefined;
@@ -38,8 +38,22 @@ function globalClass(name: string): (abstract new (...args: never[]) => object) 
 const WeakRefClass = globalClass("WeakRef");
 const FinalizationRegistryClass = globalClass("FinalizationRegistry");
 const EventTargetClass = globalClass("EventTarget");
-const streamClasses = ["ReadableStream", "WritableStream", "TransformStream"].map(globalClass).filter((c) => c !== undefined);
-const bodyClasses = ["Blob", "Request", "Response"].map(globalClass).filter((c) => c !== undefined);
+
+/**
+ * Web streams and fetch bodies are recognised by their `Symbol.toStringTag` first and confirmed
+ * with `instanceof` only then: merely reading `globalThis.Response` makes Node load its fetch
+ * implementation (~25 ms), which `import "daft"` must not pay for. An object carrying such a
+ * tag exists only once its class was loaded anyway.
+ */
+const STREAM_TAGS = new Set(["ReadableStream", "WritableStream", "TransformStream"]);
+const BODY_TAGS = new Set(["Blob", "File", "Request", "Response"]);
+
+function isInstanceOfTagged(value: object, tags: ReadonlySet<string>): boolean {
+  const tag = (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
+  if (typeof tag !== "string" || !tags.has(tag)) return false;
+  const found = globalClass(tag);
+  return found !== undefined && value instanceof found;
+}
 
 /** Why `value` cannot be hashed, or undefined when it is ordinary data. */
 export function unhashableObject(value: object, className: string): UnhashablePart | undefined {
@@ -58,17 +72,15 @@ export function unhashableObject(value: object, className: string): UnhashablePa
   }
   if (value instanceof EventEmitter || isEventEmitterLike(value)) return new UnhashablePart(kindOf(className, "EventEmitter"), liveResourceWhy);
   if (EventTargetClass && value instanceof EventTargetClass) return new UnhashablePart(kindOf(className, "EventTarget"), liveResourceWhy);
-  for (const streamClass of streamClasses) {
-    if (value instanceof streamClass) return new UnhashablePart(article(className), "its data can only be read by consuming it", COLLECT_FIX);
+  if (isInstanceOfTagged(value, STREAM_TAGS)) {
+    return new UnhashablePart(article(className), "its data can only be read by consuming it", COLLECT_FIX);
   }
-  for (const bodyClass of bodyClasses) {
-    if (value instanceof bodyClass) {
-      return new UnhashablePart(
-        article(className),
-        "its body can only be read asynchronously",
-        'Read it first (e.g. `new Uint8Array(await blob.arrayBuffer())`) and pass the bytes, or give it a [Symbol.for("daft.cacheKey")]() or cacheKey() method.',
-      );
-    }
+  if (isInstanceOfTagged(value, BODY_TAGS)) {
+    return new UnhashablePart(
+      article(className),
+      "its body can only be read asynchronously",
+      'Read it first (e.g. `new Uint8Array(await blob.arrayBuffer())`) and pass the bytes, or give it a [Symbol.for("daft.cacheKey")]() or cacheKey() method.',
+    );
   }
   if (timerPrototypes.has(Object.getPrototypeOf(value) as object)) return new UnhashablePart(kindOf(className, "timer"), liveResourceWhy);
   if (types.isExternal(value)) return new UnhashablePart("a native handle", liveResourceWhy);

@@ -4,11 +4,19 @@
  * modification time changes.
  */
 import { readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { globSync, isDynamicPattern } from "tinyglobby";
 import { hashBytes, hashString } from "../hashing/xxhash.js";
 import { findProjectRoot } from "../project-root.js";
 import type { PipelineNode } from "../pipeline.js";
+
+type Tinyglobby = typeof import("tinyglobby");
+let tinyglobby: Tinyglobby | undefined;
+/** The glob matcher, loaded on first use: most pipelines declare no `files`, and it costs ~10 ms to load. */
+function globber(): Tinyglobby {
+  tinyglobby ??= createRequire(import.meta.url)("tinyglobby") as Tinyglobby;
+  return tinyglobby;
+}
 
 const contentHashes = new Map<string, { size: number; mtimeMs: number; hash: string }>();
 const warned = new Set<string>();
@@ -26,6 +34,7 @@ export function hashDataFiles(patterns: readonly string[], node: PipelineNode): 
   const root = findProjectRoot(process.cwd());
   const parts: Record<string, string> = {};
   for (const pattern of patterns) {
+    const { globSync, isDynamicPattern } = globber();
     const matches = isDynamicPattern(pattern)
       ? globSync(pattern, { cwd: root, onlyFiles: true, dot: true, expandDirectories: false })
       : [pattern];

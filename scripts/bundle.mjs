@@ -1,0 +1,62 @@
+// Bundles the entry points users load at start-up, after `tsc`: each ES module costs a resolve,
+// a read and a compile before the application's first line runs (and, under Node 20's
+// `module.register` hooks, a round trip to the hooks thread), so `import "daft"` and
+// `node --import daft/loader` should each load one file, not dozens.
+//   dist/src/index.js           the runtime (`daft`)
+//   dist/loader/index.js        the --import entry: picks the hook API and registers it; holds
+//                               the module.registerHooks hooks and the transform
+//   dist/loader/async-hooks.js  module.register hooks (loaded on Node's hooks thread)
+// npm packages stay external (heavy ones are loaded lazily), and so does the xxhash module, so
+// the runtime and the loader share one WebAssembly instance. The other files tsc wrote stay as
+// they are, for the remaining entries (transform, plugins, CLI) and their type declarations.
+import { build } from "esbuild";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const xxhashSource = join(repo, "src", "hashing", "xxhash.ts");
+const xxhashDist = join(repo, "dist", "src", "hashing", "xxhash.js");
+
+/** The xxhash module stays an import of its dist/ file, shared by every bundle. */
+function keepXxhashShared(outdir) {
+  const fromBundle = relative(join(repo, outdir), xxhashDist).split("\\").join("/");
+  return {
+    name: "keep-xxhash-shared",
+    setup(context) {
+      context.onResolve({ filter: /^\.\.?\// }, (args) => {
+        const target = resolve(args.resolveDir, args.path.replace(/\.js$/, ".ts"));
+        if (target === xxhashSource) return { path: fromBundle.startsWith(".") ? fromBundle : `./${fromBundle}`, external: true };
+        return undefined;
+      });
+    },
+  };
+}
+
+const common = {
+  absWorkingDir: repo,
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  packages: "external",
+  sourcemap: "linked",
+  logLevel: "warning",
+};
+
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: ["loader/index.ts", "loader/async-hooks.ts"],
+    outdir: "dist/loader",
+    plugins: [keepXxhashShared("dist/loader")],
+    minify: process.env.DAFT_BUNDLE_READABLE !== "1",
+  }),
+  // The runtime is not minified: users read its frames in their stack traces.
+  build({
+    ...common,
+    entryPoints: ["src/index.ts"],
+    outdir: "dist/src",
+    plugins: [keepXxhashShared("dist/src")],
+    keepNames: true,
+  }),
+]);
