@@ -20,13 +20,15 @@ export interface PlannedNode {
 
 export interface RunPlan {
   steps: PlannedNode[];
+  /** Per name: how many cached mapped nodes read its items' hashes (as an input or as their axis). */
+  itemHashReaders: ReadonlyMap<string, number>;
 }
 
 export function planRun(pipeline: Pipeline, given: ReadonlySet<string>): RunPlan {
   rejectOutputsGivenAsInputs(pipeline, given);
   const planned = pipeline.nodes.map((node) => ({ node, sources: sourcesOf(node, pipeline, given) }));
   reportMissing(planned, pipeline, given);
-  return { steps: order(planned, pipeline) };
+  return { steps: order(planned, pipeline), itemHashReaders: countItemHashReaders(planned) };
 }
 
 function rejectOutputsGivenAsInputs(pipeline: Pipeline, given: ReadonlySet<string>): void {
@@ -110,4 +112,13 @@ function describeCycle(remaining: PlannedNode[], deps: Map<PlannedNode, PlannedN
   const cycle = current ? path.slice(path.indexOf(current)) : path;
   const names = [...cycle, cycle[0]!].reverse().map((step) => `"${step.node.name}" (output "${step.node.output}")`);
   return `Dependency cycle between nodes: ${names.join(" → ")}. A node cannot depend, directly or through others, on its own output.`;
+}
+
+function countItemHashReaders(planned: PlannedNode[]): Map<string, number> {
+  const readers = new Map<string, number>();
+  for (const { node } of planned) {
+    if (node.meta.mapAxis === undefined || !node.meta.cache) continue;
+    for (const name of new Set([...node.meta.inputs, node.meta.mapAxis])) readers.set(name, (readers.get(name) ?? 0) + 1);
+  }
+  return readers;
 }

@@ -6,7 +6,7 @@
 import type { CacheEntry, MaybePromise, NodeSignature } from "../cache/types.js";
 import { hashString } from "../hashing/xxhash.js";
 import { andThen, andThenCatch, isPromiseLike } from "../maybe-promise.js";
-import { eventFor, inputHashesFor, now, record, type Call, type CallResult } from "./call.js";
+import { eventFor, inputHashesFor, now, record, recordHit, type Call, type CallResult } from "./call.js";
 import { invokeAndHash, type Computed } from "./invoke.js";
 import { explainMiss, type MissExplanation } from "./reasons.js";
 import { blobKeyOf, signatureParts, type NodeFingerprint } from "./signature.js";
@@ -50,7 +50,7 @@ export function cachedCall(call: Call, fingerprint: NodeFingerprint, compute?: (
 }
 
 function hit(call: Call, entry: CacheEntry, lookupStarted: number): CallResult {
-  record(call, eventFor(call, "hit", now() - lookupStarted));
+  recordHit(call, now() - lookupStarted);
   return entry; // an entry has a result's shape: no copy on the hot path
 }
 

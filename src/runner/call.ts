@@ -10,12 +10,14 @@ import { InputHashError } from "../errors.js";
 import type { PlannedNode } from "../plan.js";
 import { safely, type RunObserver } from "./observer.js";
 import type { Slot } from "./slots.js";
-import { recordEvent, type CacheEvent, type CacheStats, type NodeRunStats } from "./stats.js";
+import type { CacheEvent, NodeRunStats, RunStats } from "./stats.js";
 
 export interface RunContext {
   config: CacheConfig;
   slots: Map<string, Slot>;
-  stats: CacheStats;
+  /** See `RunPlan.itemHashReaders`. */
+  itemHashReaders: ReadonlyMap<string, number>;
+  stats: RunStats;
   concurrency: number;
   observer: RunObserver | undefined;
   /** Reports a backend problem (lookup or store failure) once per node. */
@@ -28,6 +30,8 @@ export interface CallShape {
   /** Sources with their slots, sorted by input name so the inputs hash ignores pattern order. */
   sources: { name: string; slot: Slot | undefined; alongAxis: boolean }[];
   axis: Slot | undefined;
+  /** The cache key of item `index` (`output::itemKey`), or of the node (`output`). */
+  keyOf(index: number | undefined): string;
 }
 
 export interface Call {
@@ -92,9 +96,20 @@ export function eventFor(call: Call, status: CacheEvent["status"], durationMs: n
     : { node: node.name, output: node.output, key: call.nodeName, item: call.index, status, durationMs };
 }
 
+/** Records a hit: the hot path, so no event object unless debug logging wants one. */
+export function recordHit(call: Call, durationMs: number): void {
+  if (!call.nodeStats) return;
+  // The key is logged as how to derive it, not as the string: keeping 100k key strings alive
+  // through a run costs the garbage collector more than deriving them again if `events` is read.
+  call.context.stats.recordHit(call.nodeStats, call.shape, call.index, durationMs);
+  if (debugRunner.enabled) logCacheEvent(eventFor(call, "hit", durationMs));
+  if (call.context.observer?.itemFinished) safely(call.context.observer, "itemFinished", call.shape.step.node, "hit");
+}
+
 export function record(call: Call, event: CacheEvent): void {
   if (!call.nodeStats) return;
-  recordEvent(call.context.stats, call.nodeStats, event);
+  call.context.stats.record(call.nodeStats, event);
   if (debugRunner.enabled) logCacheEvent(event);
-  safely(call.context.observer, "itemFinished", call.shape.step.node, event.status);
+  // Checked here, not only inside `safely`: its rest parameters would allocate on every call.
+  if (call.context.observer?.itemFinished) safely(call.context.observer, "itemFinished", call.shape.step.node, event.status);
 }

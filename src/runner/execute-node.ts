@@ -33,6 +33,7 @@ export function executeNode(step: PlannedNode, context: RunContext): MaybePromis
         return { name: source.name, slot, alongAxis: mapped && slot !== undefined && (slot.kind === "mapped" || slot === axisSlot) };
       })
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    keyOf: (index) => (index === undefined ? node.output : `${node.output}::${itemKeyOf(shape, index)}`),
   };
   const nodeStats = newNodeStats(node.name, node.output, mapped, mapped ? items.length : 1);
   context.stats.nodes.push(nodeStats);
@@ -41,6 +42,7 @@ export function executeNode(step: PlannedNode, context: RunContext): MaybePromis
   safely(context.observer, "nodeStarted", node, mapped ? items.length : undefined);
 
   const finish = (slot: Slot) => {
+    slot.retainItemHashes = (context.itemHashReaders.get(node.output) ?? 0) > 1;
     context.slots.set(node.output, slot);
     nodeStats.durationMs = now() - started;
     safely(context.observer, "nodeFinished", node, nodeStats);
@@ -52,6 +54,7 @@ export function executeNode(step: PlannedNode, context: RunContext): MaybePromis
   }
   if (fingerprint && !context.config.perItemCaching) {
     // The whole mapped node is one cache entry; its items still run with the usual concurrency.
+    nodeStats.cachedWhole = true;
     const runAll = () =>
       andThen(runItems(shape, items.length, undefined, context, undefined), (results): Computed => {
         const itemHashes = results.map((result) => hashOutput(result.value).hash);
@@ -86,7 +89,7 @@ function runItems(
   const output = shape.step.node.output;
   return andThen(
     runPool(count, context.concurrency, (index) => {
-      const nodeName = fingerprint ? `${output}::${itemKeyOf(shape, index)}` : output;
+      const nodeName = fingerprint ? shape.keyOf(index) : output;
       const result = callOnce({ shape, index, nodeName, context, nodeStats }, fingerprint);
       if (!isPromiseLike(result)) {
         results[index] = result;

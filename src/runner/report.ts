@@ -3,7 +3,7 @@
  *   [CACHE] result: ✗ MISS (1.00s) | [CACHE] doubled: ✓ HIT | total: NO-CACHE (0.01s)
  * A mapped node gives one part with its hit and miss counts.
  */
-import type { CacheEvent, CacheStats, NodeRunStats } from "./stats.js";
+import type { CacheEvent, NodeRunStats, RunStats } from "./stats.js";
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)}s`;
 
@@ -20,12 +20,12 @@ function notStored(node: NodeRunStats, events: CacheEvent[]): string {
   return `, ${count}not stored: ${first?.notStoredReason ?? "unknown reason"}`;
 }
 
+/** `events`: the node's events other than hits (its misses and uncached calls). */
 function part(node: NodeRunStats, events: CacheEvent[], explain: boolean): string {
   const time = seconds(node.durationMs);
   if (node.failed) return `[CACHE] ${node.output}: ✗ FAILED`;
-  // A mapped node cached as a whole (perItemCaching: false) has one event, like an unmapped node.
-  const cachedWhole = events.length === 1 && events[0]!.item === undefined && events[0]!.status !== "no-cache";
-  if (node.mapped && !cachedWhole) {
+  // A mapped node cached as a whole (perItemCaching: false) is one lookup, like an unmapped node.
+  if (node.mapped && !node.cachedWhole) {
     if (node.items === 0) return `[CACHE] ${node.output}: 0 items`;
     if (node.noCache === node.items) return `${node.output}: NO-CACHE ×${node.items} (${time})`;
     const counts = [node.hits ? `${node.hits} ✓ HIT` : "", node.misses ? `${node.misses} ✗ MISS` : ""].filter(Boolean).join(", ");
@@ -33,9 +33,9 @@ function part(node: NodeRunStats, events: CacheEvent[], explain: boolean): strin
     const timing = node.misses ? ` (${time}${why}${notStored(node, events)})` : "";
     return `[CACHE] ${node.output}: ${counts}${timing}`;
   }
+  if (node.hits > 0) return `[CACHE] ${node.output}: ✓ HIT`;
   const event = events[0];
   if (!event || event.status === "no-cache") return `${node.output}: NO-CACHE (${time})`;
-  if (event.status === "hit") return `[CACHE] ${node.output}: ✓ HIT`;
   return `[CACHE] ${node.output}: ✗ MISS (${time}${explain ? explanation(event) : ""}${notStored(node, events)})`;
 }
 
@@ -50,12 +50,6 @@ function summariseReasons(events: CacheEvent[]): string {
   return [...counts].map(([label, count]) => `, ${count} ${label}`).join("");
 }
 
-export function formatCacheSummary(stats: CacheStats, explain: boolean): string {
-  const byOutput = new Map<string, CacheEvent[]>();
-  for (const event of stats.events) {
-    let list = byOutput.get(event.output);
-    if (!list) byOutput.set(event.output, (list = []));
-    list.push(event);
-  }
-  return stats.nodes.map((node) => part(node, byOutput.get(node.output) ?? [], explain)).join(" | ");
+export function formatCacheSummary(stats: RunStats, explain: boolean): string {
+  return stats.nodes.map((node) => part(node, stats.nonHitEvents(node), explain)).join(" | ");
 }

@@ -11,7 +11,7 @@ import { executeNode, type RunContext } from "./execute-node.js";
 import { safely, type RunObserver } from "./observer.js";
 import { formatCacheSummary } from "./report.js";
 import { Slot } from "./slots.js";
-import { emptyStats, type CacheStats } from "./stats.js";
+import { RunStats, type CacheStats } from "./stats.js";
 import { debugRunner } from "../debug/index.js";
 import { logRunFinished } from "../debug/describe.js";
 
@@ -38,7 +38,7 @@ export class Runner {
   readonly concurrency: number;
   readonly progress: ProgressOption;
   /** What the last run did (hits, misses, per-node and per-item events). */
-  stats: CacheStats = emptyStats();
+  stats: CacheStats = new RunStats();
   private readonly warned = new Set<string>();
 
   constructor(options: RunnerOptions = {}) {
@@ -59,16 +59,18 @@ export class Runner {
       throw new ResolutionError(`runner.run(pipeline, inputs): inputs must be an object of named values, got ${Array.isArray(inputs) ? "an array" : String(inputs)}`);
     }
     const plan = pipeline.planFor(Object.keys(inputs));
-    const stats = emptyStats();
+    const stats = new RunStats();
     const observer = this.observerFor(pipeline);
     const context: RunContext = {
       config: this.cacheConfig,
       slots: new Map(Object.entries(inputs).map(([name, value]) => [name, new Slot(value, "value")])),
+      itemHashReaders: plan.itemHashReaders,
       stats,
       concurrency: this.concurrency,
       observer,
       warn: (message) => this.warnOnce(message),
     };
+    for (const [name, slot] of context.slots) slot.retainItemHashes = (plan.itemHashReaders.get(name) ?? 0) > 1;
     const started = performance.now();
     if (debugRunner.enabled) debugRunner(`run: ${plan.steps.length} nodes, inputs ${Object.keys(inputs).join(", ") || "(none)"}, cache ${this.cacheConfig.enabled ? this.cacheConfig.backend.constructor.name : "off"}`);
     safely(observer, "runStarted", plan.steps.map((step) => step.node));

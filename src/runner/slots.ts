@@ -8,6 +8,14 @@ import { hashString } from "../hashing/xxhash.js";
 
 export class Slot {
   private itemHashCache: (string | undefined)[] | undefined;
+  /**
+   * Keep every item's hash once computed — worth it when several cached nodes read them. With
+   * one reader, only the last is kept (an item's key and its input hash ask twice in a row):
+   * 100k retained strings would cost the garbage collector more than they save.
+   */
+  retainItemHashes = true;
+  private lastIndex = -1;
+  private lastHash = "";
 
   constructor(
     readonly value: unknown,
@@ -42,11 +50,15 @@ export class Slot {
 
   /** Hash of element `index` (what a mapped node's item depends on). */
   itemHash(index: number): string {
-    this.itemHashCache ??= [];
-    let hash = this.itemHashCache[index];
-    if (hash === undefined) {
-      hash = hashValue((this.value as unknown[])[index]);
-      this.itemHashCache[index] = hash;
+    const known = this.itemHashCache?.[index];
+    if (known !== undefined) return known;
+    if (index === this.lastIndex) return this.lastHash;
+    const hash = hashValue((this.value as unknown[])[index]);
+    if (this.retainItemHashes) {
+      (this.itemHashCache ??= [])[index] = hash;
+    } else {
+      this.lastIndex = index;
+      this.lastHash = hash;
     }
     return hash;
   }

@@ -40,6 +40,8 @@ export interface NodeRunStats {
   durationMs: number;
   /** The node threw (the run rejected with its error). */
   failed?: boolean;
+  /** A mapped node cached as one entry (`perItemCaching: false`): one lookup for all its items. */
+  cachedWhole?: boolean;
 }
 
 export interface CacheStats {
@@ -51,32 +53,111 @@ export interface CacheStats {
   durationMs: number;
   /** Per node, in execution order. */
   nodes: NodeRunStats[];
-  events: CacheEvent[];
-}
-
-export function emptyStats(): CacheStats {
-  return { hits: 0, misses: 0, noCache: 0, notStored: 0, durationMs: 0, nodes: [], events: [] };
+  /** One event per call, in the order calls finished. */
+  readonly events: CacheEvent[];
 }
 
 export function newNodeStats(node: string, output: string, mapped: boolean, items: number): NodeRunStats {
   return { node, output, mapped, items, hits: 0, misses: 0, noCache: 0, notStored: 0, durationMs: 0 };
 }
 
-/** Adds one event to the run's and the node's counters. */
-export function recordEvent(stats: CacheStats, nodeStats: NodeRunStats, event: CacheEvent): void {
-  stats.events.push(event);
-  if (event.status === "hit") {
-    stats.hits++;
-    nodeStats.hits++;
-  } else if (event.status === "miss") {
-    stats.misses++;
-    nodeStats.misses++;
-  } else {
-    stats.noCache++;
-    nodeStats.noCache++;
+const NO_ITEM = -1;
+
+/** What derives a logged hit's key from its item index (the node's call shape). */
+export interface KeySource {
+  keyOf(index: number | undefined): string;
+}
+
+/**
+ * The stats of one run. A hit is logged in parallel arrays rather than as an object: an
+ * all-hit mapped node over 100k items would otherwise keep 100k event objects alive through
+ * the run, which costs the garbage collector a quarter of the run. `events` builds the objects
+ * when first read; misses and uncached calls, rare by comparison, are kept whole.
+ */
+export class RunStats implements CacheStats {
+  hits = 0;
+  misses = 0;
+  noCache = 0;
+  notStored = 0;
+  durationMs = 0;
+  nodes: NodeRunStats[] = [];
+  declare readonly events: CacheEvent[];
+
+  #owners: NodeRunStats[] = [];
+  #keys: (string | KeySource)[] = [];
+  #items: number[] = [];
+  #durations: number[] = [];
+  /** The whole event of a call that was not a hit; undefined for a hit. */
+  #whole: (CacheEvent | undefined)[] = [];
+  #events: CacheEvent[] | undefined;
+
+  constructor() {
+    // An own, enumerable accessor, so `events` shows in JSON.stringify and object spreads.
+    Object.defineProperty(this, "events", { enumerable: true, get: () => (this.#events ??= this.#materialise()) });
   }
-  if (event.stored === false) {
-    stats.notStored++;
-    nodeStats.notStored++;
+
+  recordHit(nodeStats: NodeRunStats, key: string | KeySource, item: number | undefined, durationMs: number): void {
+    this.#append(nodeStats, key, item, durationMs, undefined);
+    this.hits++;
+    nodeStats.hits++;
+  }
+
+  /** Adds one event that is not a hit (a miss, or a call of an uncached node). */
+  record(nodeStats: NodeRunStats, event: CacheEvent): void {
+    if (event.status === "hit") {
+      this.recordHit(nodeStats, event.key, event.item, event.durationMs);
+      return;
+    }
+    this.#append(nodeStats, event.key, event.item, event.durationMs, event);
+    if (event.status === "miss") {
+      this.misses++;
+      nodeStats.misses++;
+    } else {
+      this.noCache++;
+      nodeStats.noCache++;
+    }
+    if (event.stored === false) {
+      this.notStored++;
+      nodeStats.notStored++;
+    }
+  }
+
+  /** A node's events other than hits, without building the hits' objects. */
+  nonHitEvents(nodeStats: NodeRunStats): CacheEvent[] {
+    const found: CacheEvent[] = [];
+    for (let i = 0; i < this.#whole.length; i++) {
+      const event = this.#whole[i];
+      if (event && this.#owners[i] === nodeStats) found.push(event);
+    }
+    return found;
+  }
+
+  #append(nodeStats: NodeRunStats, key: string | KeySource, item: number | undefined, durationMs: number, whole: CacheEvent | undefined): void {
+    this.#owners.push(nodeStats);
+    this.#keys.push(key);
+    this.#items.push(item ?? NO_ITEM);
+    this.#durations.push(durationMs);
+    this.#whole.push(whole);
+    this.#events = undefined;
+  }
+
+  #materialise(): CacheEvent[] {
+    const events = new Array<CacheEvent>(this.#keys.length);
+    for (let i = 0; i < events.length; i++) {
+      const whole = this.#whole[i];
+      if (whole) {
+        events[i] = whole;
+        continue;
+      }
+      const owner = this.#owners[i]!;
+      const item = this.#items[i]!;
+      const key = this.#keys[i]!;
+      const base = { node: owner.node, output: owner.output, key: typeof key === "string" ? key : key.keyOf(item === NO_ITEM ? undefined : item) };
+      events[i] =
+        item === NO_ITEM
+          ? { ...base, status: "hit", durationMs: this.#durations[i]! }
+          : { ...base, item, status: "hit", durationMs: this.#durations[i]! };
+    }
+    return events;
   }
 }
