@@ -5,7 +5,8 @@
  * CommonJS loader.
  *
  * The hooks thread gets no exit event; the main thread asks it to save the caches at exit
- * through `port` and waits on `done` until that is finished.
+ * through `port` and waits until that is finished, but only when there can be something to
+ * save (the cold path was loaded) or to report: a warm start skips the round trip.
  */
 import type { MessagePort } from "node:worker_threads";
 import { DaftLoader } from "./daft-loader.js";
@@ -15,9 +16,12 @@ import { debugLoader } from "../src/debug/index.js";
 export interface AsyncHooksData {
   cacheDir: string | undefined;
   port: MessagePort;
-  /** Set to 1 (and notified) when the caches are saved. */
-  done: Int32Array;
+  /** [SAVED] is set to 1 (and notified) when the caches are saved; [COLD_PATH] to 1 once the cold path is loaded. */
+  state: Int32Array;
 }
+
+export const SAVED = 0;
+export const COLD_PATH = 1;
 
 interface LoadResult {
   format?: string | null;
@@ -27,8 +31,14 @@ interface LoadResult {
 
 let loader: DaftLoader | undefined;
 
-export function initialize({ cacheDir, port, done }: AsyncHooksData): void {
-  const current = new DaftLoader({ cacheDir, commonJs: false, warn: writeStderr, timed: statsWanted() });
+export function initialize({ cacheDir, port, state }: AsyncHooksData): void {
+  const current = new DaftLoader({
+    cacheDir,
+    commonJs: false,
+    warn: writeStderr,
+    timed: statsWanted(),
+    onColdPath: () => Atomics.store(state, COLD_PATH, 1),
+  });
   if (debugLoader.enabled) debugLoader(`hooks: module.register on the hooks thread (ES modules), caches in ${cacheDir ?? "memory only"}`);
   loader = current;
   port.on("message", () => {
@@ -36,8 +46,8 @@ export function initialize({ cacheDir, port, done }: AsyncHooksData): void {
       current.save();
       if (statsWanted()) writeStderr(current.report());
     } finally {
-      Atomics.store(done, 0, 1);
-      Atomics.notify(done, 0);
+      Atomics.store(state, SAVED, 1);
+      Atomics.notify(state, SAVED);
     }
   });
   port.unref();

@@ -10,10 +10,20 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { findProjectRoot } from "../src/project-root.js";
 
-export function loaderCacheDir(entry: string | undefined = process.argv[1], cwd: string = process.cwd()): string | undefined {
+/** The transform's cache file, shared with the bundler plugins (their default `cache`). */
+export const TRANSFORM_CACHE_FILE = "transform.json";
+/** Where build info goes in code another loader compiled (see foreign-code.ts). */
+export const COMPILED_CALLS_FILE = "compiled-calls.json";
+
+export function loaderCacheDir(
+  entry: string | undefined = process.argv[1],
+  cwd: string = process.cwd(),
+  /** The project root of a directory (the loader passes the finder its transform uses, to walk up once). */
+  rootOf: (dir: string) => string = findProjectRoot,
+): string | undefined {
   // An entry inside node_modules is a tool (a test runner, a CLI): the project is where it runs.
   const from = entry && !/[\\/]node_modules[\\/]/.test(entry) ? dirname(resolve(cwd, entry)) : cwd;
-  const root = findProjectRoot(from);
+  const root = rootOf(from);
   const preferred = join(root, "node_modules", ".cache", "daft");
   if (canCreate(preferred)) return preferred;
   // node:crypto is loaded only here, on the rare fallback, to keep the usual start-up lean.

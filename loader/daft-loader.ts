@@ -5,21 +5,31 @@
  *
  * Most modules never mention daft; for them this costs a URL prefix test, a regular expression
  * on the path and one native byte search, and the source is not even decoded.
+ *
+ * A module that mentions daft is answered by the warm path (warm-path.ts) when its cached
+ * transform still holds; only otherwise is the cold path (cold-path.ts: the transformer, the
+ * parser) loaded, synchronously, on first need.
  */
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { debugLoader } from "../src/debug/index.js";
-import { createTransformer, type Transformer } from "../src/transform/index.js";
+import { hashBytes, hashString } from "../src/hashing/xxhash.js";
+import { FsCache } from "../src/transform/fs-cache.js";
+import { ProjectRoots } from "../src/transform/project-root.js";
 import { mightContainFunc, transformablePath } from "../src/transform/quick-check.js";
-import { ForeignCodeInjector } from "./foreign-code.js";
+import { TRANSFORM_CACHE_FILE } from "./cache-location.js";
+import type { ColdParts } from "./cold-path.js";
 import { rawSource, sourceMentionsDaft, sourceText, type LoadedSource } from "./module-source.js";
+import { UNCHANGED, WarmPath } from "./warm-path.js";
 
 export interface DaftLoaderOptions {
   /**
    * Folder of the cache files kept across runs (undefined keeps caches in memory only), or a
-   * function that finds it, called when the first module that mentions daft arrives.
+   * function that finds it (given the project-root finder the loader uses anyway), called when
+   * the first module that mentions daft arrives.
    */
-  cacheDir: string | undefined | (() => string | undefined);
+  cacheDir: string | undefined | ((rootOf: (dir: string) => string) => string | undefined);
   /**
    * Whether CommonJS modules are transformed. Under `module.register` (Node 20) they are not:
    * giving Node 20 the source of a CommonJS module switches it to a reduced `require`.
@@ -28,6 +38,8 @@ export interface DaftLoaderOptions {
   warn: (message: string) => void;
   /** Whether to measure the time spent in the hook (for `DAFT_LOADER_STATS`). */
   timed?: boolean;
+  /** Called once, when the cold path is loaded. */
+  onColdPath?: () => void;
 }
 
 /** daft's own compiled files (`dist/`): the runtime has no nodes to hash. */
@@ -55,7 +67,11 @@ export interface LoaderStats {
 }
 
 export class DaftLoader {
-  private parts: { transformer: Transformer; foreign: ForeignCodeInjector } | undefined;
+  /** Project roots, found once per directory for the cache folder and the warm path alike. */
+  private readonly roots = new ProjectRoots(new FsCache());
+  private cacheDir: string | undefined | null = null;
+  private warmPath: WarmPath | undefined;
+  private coldParts: ColdParts | undefined;
   private readonly formats: Set<string>;
   readonly stats: LoaderStats = { candidates: 0, checked: 0, compiledElsewhere: 0, injected: 0, ms: 0 };
 
@@ -63,26 +79,36 @@ export class DaftLoader {
     this.formats = new Set(options.commonJs ? [...ESM_FORMATS, ...COMMONJS_FORMATS] : ESM_FORMATS);
   }
 
-  /** Made on first use: a process that never loads a module mentioning daft pays nothing for it. */
-  private get transformer(): Transformer {
-    return (this.parts ??= this.createParts()).transformer;
+  /** Found when the first module that mentions daft arrives: a process without one pays nothing. */
+  private get dir(): string | undefined {
+    if (this.cacheDir === null) {
+      const given = this.options.cacheDir;
+      this.cacheDir = typeof given === "function" ? given((dir) => this.roots.rootOfDir(dir)) : given;
+      if (debugLoader.enabled) debugLoader(`caches in ${this.cacheDir ?? "memory only"}`);
+    }
+    return this.cacheDir;
   }
 
-  private get foreign(): ForeignCodeInjector {
-    return (this.parts ??= this.createParts()).foreign;
+  /** Made on first use, from the cache file as it is at that moment. */
+  private get warm(): WarmPath | undefined {
+    const dir = this.dir;
+    if (dir !== undefined) this.warmPath ??= new WarmPath(join(dir, TRANSFORM_CACHE_FILE), this.roots, this.options.warn);
+    return this.warmPath;
   }
 
-  private createParts(): { transformer: Transformer; foreign: ForeignCodeInjector } {
-    const { cacheDir: given, warn } = this.options;
-    const cacheDir = typeof given === "function" ? given() : given;
-    if (debugLoader.enabled) debugLoader(`caches in ${cacheDir ?? "memory only"}`);
-    return {
-      transformer: createTransformer({
-        persistentCacheFile: cacheDir ? join(cacheDir, "transform.json") : false,
-        onWarning: warn,
-      }),
-      foreign: new ForeignCodeInjector(cacheDir ? join(cacheDir, "compiled-calls.json") : undefined, (message) => warn(`daft loader: ${message}`)),
-    };
+  /** Whether the cold path has been loaded (then there may be something to save at exit). */
+  get coldPathLoaded(): boolean {
+    return this.coldParts !== undefined;
+  }
+
+  private get cold(): ColdParts {
+    if (!this.coldParts) {
+      if (debugLoader.enabled) debugLoader("loading the transformer (cold path)");
+      const { createColdParts } = createRequire(import.meta.url)("./cold-path.js") as typeof import("./cold-path.js");
+      this.coldParts = createColdParts({ hashString, hashBytes }, this.dir, this.options.warn);
+      this.options.onColdPath?.();
+    }
+    return this.coldParts;
   }
 
   /** The module's new source, or undefined to keep what was loaded. */
@@ -110,13 +136,18 @@ export class DaftLoader {
     if (!mightContainFunc(code)) return undefined;
     this.stats.checked++;
 
-    if (given === undefined || sameAsFile(given, file)) return this.injected(this.transformer.transform(code, file)?.code);
+    // The code hashes as the code the cached transform was made from: the insertions fit it.
+    const warm = this.warm?.answer(file, code);
+    if (warm !== undefined) return warm === UNCHANGED ? undefined : this.injected(warm);
+
+    const { transformer, foreign } = this.cold;
+    if (given === undefined || sameAsFile(given, file)) return this.injected(transformer.transform(code, file)?.code);
 
     // Another loader compiled the file: hash the file as written, inject into what arrived.
     this.stats.compiledElsewhere++;
-    const original = this.transformer.transform(readFileSync(file, "utf8"), file);
+    const original = transformer.transform(readFileSync(file, "utf8"), file);
     if (!original) return undefined;
-    const result = this.foreign.inject(code, file, original.buildInfos);
+    const result = foreign.inject(code, file, original.buildInfos);
     if ("code" in result) return this.injected(result.code);
     this.options.warn(
       `daft loader: ${file}: ${result.problem}: another loader compiled it before daft's hook saw it, and its func nodes ` +
@@ -134,22 +165,35 @@ export class DaftLoader {
     return format == null ? this.options.commonJs : this.formats.has(format);
   }
 
-  /** Writes the caches (at exit). */
+  /** Writes the caches (at exit); only the cold path ever has something to write. */
   save(): void {
-    this.parts?.transformer.save();
-    this.parts?.foreign.save();
+    this.coldParts?.transformer.save();
+    this.coldParts?.foreign.save();
   }
 
-  /** The counters, for `DAFT_LOADER_STATS=1`. */
+  /**
+   * The counters, for `DAFT_LOADER_STATS=1`. `transforms` and `warmHits` count the warm path's
+   * answers and the transformer's together; `coldPath` says whether the transformer was loaded.
+   */
   report(): string {
-    const { transforms, warmHits, files } = this.parts?.transformer.stats ?? {
+    const cold = this.coldParts?.transformer.stats ?? {
       transforms: 0,
       warmHits: 0,
       files: { parsed: 0, hashed: 0, reusedStored: 0, reusedMemory: 0 },
     };
-    const compiledParsed = this.parts?.foreign.parsed ?? 0;
+    const warmPathHits = this.warmPath?.hits ?? 0;
+    const compiledParsed = this.coldParts?.foreign.parsed ?? 0;
     const ms = Math.round(this.stats.ms * 100) / 100;
-    return `daft loader: ${JSON.stringify({ ...this.stats, ms, compiledParsed, transforms, warmHits, files })}`;
+    return `daft loader: ${JSON.stringify({
+      ...this.stats,
+      ms,
+      compiledParsed,
+      transforms: cold.transforms + warmPathHits,
+      warmHits: cold.warmHits + warmPathHits,
+      warmPathHits,
+      coldPath: this.coldParts !== undefined,
+      files: cold.files,
+    })}`;
   }
 
   private injected(code: string | undefined): string | undefined {

@@ -45,7 +45,7 @@ export class ForeignCodeInjector {
   /** Opened on first use: most runs never meet code compiled by another loader. */
   private get store(): PersistentStore<never, CallSlots> | undefined {
     if (this.cacheFile && !this.storeInstance) {
-      this.storeInstance = new PersistentStore<never, CallSlots>(this.cacheFile, `foreign-calls.1.${parserVersion()}`, this.warn);
+      this.storeInstance = new PersistentStore<never, CallSlots>(this.cacheFile, { version: `foreign-calls.1.${parserVersion()}`, onWarning: this.warn });
     }
     return this.storeInstance;
   }

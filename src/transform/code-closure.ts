@@ -13,9 +13,10 @@ import type { ImportEdge } from "./module-imports.js";
 import { canonicalText } from "./normalise.js";
 import { referencesWithin, type ScopeAnalysis } from "./scope.js";
 import { hashString } from "../hashing/xxhash.js";
+import { CODE_HASH_VERSION } from "./versions.js";
 
-/** Bumped whenever what goes into a code hash changes. */
-export const CODE_HASH_VERSION = 1;
+/** Bumped (in versions.ts) whenever what goes into a code hash changes. */
+export { CODE_HASH_VERSION } from "./versions.js";
 
 export interface ImportedBinding {
   source: string;

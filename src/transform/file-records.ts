@@ -12,13 +12,14 @@
  * a same-size edit could hide); otherwise the bytes are hashed, and if they are unchanged the
  * stored parse is kept; only a real change re-parses.
  */
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { hashBytes, hashString } from "../hashing/xxhash.js";
 import type { AnyNode } from "./ast.js";
 import type { ImportEdge, ImportKind } from "./module-imports.js";
 import { canonicalModule, NORMALISER_VERSION } from "./normalise.js";
 import { parseModule, sourceKindOf } from "./parser.js";
 import type { PersistentStore } from "./persistent-store.js";
+import { RACY_WINDOW_MS, StatCache, stampOf, type FileStat, type Stamp } from "./stamps.js";
 
 export type FileKind = "source" | "asset" | "broken" | "missing";
 
@@ -30,6 +31,9 @@ export interface FileRecord {
   imports: Array<{ kind: ImportKind; specifier: string }>;
   /** Why a source is "broken" (its syntax error). */
   problem?: string;
+  /** What validates the record: the file's stat, and when its bytes were last read (ms). */
+  stat: FileStat | undefined;
+  readAt: number;
 }
 
 /** The stored form: the record plus what validates it. Short keys keep the cache file small. */
@@ -49,17 +53,18 @@ export interface StoredFileEntry {
   p?: string;
 }
 
-/** An edit this close (ms) to the moment a file was read may not have moved its mtime. */
-const RACY_WINDOW_MS = 2000;
-
-const MISSING: FileRecord = { kind: "missing", contentHash: "missing", imports: [] };
+const MISSING: FileRecord = { kind: "missing", contentHash: "missing", imports: [], stat: undefined, readAt: 0 };
 
 export class FileRecords {
   private readonly memory = new Map<string, FileRecord>();
   /** Counters for benchmarks and tests: how records were obtained. */
   readonly stats = { parsed: 0, hashed: 0, reusedStored: 0, reusedMemory: 0 };
 
-  constructor(private readonly store: PersistentStore<StoredFileEntry, unknown> | undefined) {}
+  constructor(
+    private readonly store: PersistentStore<StoredFileEntry, unknown> | undefined,
+    /** Shared with the whole-transform cache, so each file is statted once per build. */
+    private readonly fileStats: StatCache = new StatCache(),
+  ) {}
 
   get(file: string): FileRecord {
     const known = this.memory.get(file);
@@ -72,29 +77,32 @@ export class FileRecords {
     return record;
   }
 
+  /** The stamp of a file as last recorded (`key` names it in the stamp). */
+  stampOf(file: string, key: string): Stamp {
+    const record = this.get(file);
+    return stampOf(key, record.stat, record.readAt, record.contentHash);
+  }
+
   forget(file: string): void {
     this.memory.delete(file);
+    this.fileStats.forget(file);
   }
 
   forgetAll(): void {
     this.memory.clear();
+    this.fileStats.forgetAll();
   }
 
   private load(file: string): FileRecord {
-    let stats;
-    try {
-      stats = statSync(file, { throwIfNoEntry: false });
-    } catch {
-      stats = undefined;
-    }
-    if (!stats || !stats.isFile()) {
+    const stat = this.fileStats.get(file);
+    if (!stat) {
       if (this.store?.getFile(file)) this.store.setFile(file, undefined);
       return MISSING;
     }
     const stored = this.store?.getFile(file);
-    if (stored && stored.s === stats.size && stored.m === stats.mtimeMs && stored.c - stored.m >= RACY_WINDOW_MS) {
+    if (stored && stored.s === stat.size && stored.m === stat.mtimeMs && stored.c - stored.m >= RACY_WINDOW_MS) {
       this.stats.reusedStored++;
-      return fromStored(stored);
+      return fromStored(stored, stat);
     }
     let bytes: Buffer;
     try {
@@ -107,15 +115,16 @@ export class FileRecords {
     if (stored && stored.r === byteHash) {
       // Touched (mtime moved) but unchanged: keep the parse, refresh what validates it.
       this.stats.hashed++;
-      this.store!.setFile(file, { ...stored, s: stats.size, m: stats.mtimeMs, c: now });
-      return fromStored(stored);
+      const refreshed = { ...stored, s: stat.size, m: stat.mtimeMs, c: now };
+      this.store!.setFile(file, refreshed);
+      return fromStored(refreshed, stat);
     }
-    const record = computeRecord(file, bytes, byteHash);
+    const record = computeRecord(file, bytes, byteHash, stat, now);
     if (record.kind === "source") this.stats.parsed++;
     else this.stats.hashed++;
     this.store?.setFile(file, {
-      s: stats.size,
-      m: stats.mtimeMs,
+      s: stat.size,
+      m: stat.mtimeMs,
       c: now,
       r: byteHash,
       k: record.kind,
@@ -127,30 +136,32 @@ export class FileRecords {
   }
 }
 
-function fromStored(entry: StoredFileEntry): FileRecord {
+function fromStored(entry: StoredFileEntry, stat: FileStat): FileRecord {
   return {
     kind: entry.k,
     contentHash: entry.h,
     imports: entry.i.map(([kind, specifier]) => ({ kind, specifier })),
     ...(entry.p !== undefined ? { problem: entry.p } : {}),
+    stat,
+    readAt: entry.c,
   };
 }
 
-function computeRecord(file: string, bytes: Buffer, byteHash: string): FileRecord {
+function computeRecord(file: string, bytes: Buffer, byteHash: string, stat: FileStat, readAt: number): FileRecord {
   const sourceKind = sourceKindOf(file);
-  if (!sourceKind) return { kind: "asset", contentHash: byteHash, imports: [] };
+  if (!sourceKind) return { kind: "asset", contentHash: byteHash, imports: [], stat, readAt };
   let code = bytes.toString("utf8");
   if (code.charCodeAt(0) === 0xfeff) code = code.slice(1);
   try {
     const program = parseModule(code, sourceKind).program as unknown as AnyNode;
-    return moduleRecord(program);
+    return { ...moduleRecord(program), stat, readAt };
   } catch (error) {
-    return { kind: "broken", contentHash: byteHash, imports: [], problem: (error as Error).message };
+    return { kind: "broken", contentHash: byteHash, imports: [], problem: (error as Error).message, stat, readAt };
   }
 }
 
 /** The record of a parsed module: canonical hash and import edges from a single walk. */
-export function moduleRecord(program: AnyNode): FileRecord {
+export function moduleRecord(program: AnyNode): Pick<FileRecord, "kind" | "contentHash" | "imports"> {
   const { text, imports } = canonicalModule(program);
   return {
     kind: "source",

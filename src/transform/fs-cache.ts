@@ -55,6 +55,21 @@ export class FsCache {
     return this.kind(path) === "file";
   }
 
+  /**
+   * Like `isFile`, without listing the directory: for one-off probes (walking up to the project
+   * root, two names per directory), where listing a large directory would cost more than it saves.
+   */
+  probeFile(path: string): boolean {
+    let kind = this.kinds.get(path);
+    if (kind === undefined && !this.kinds.has(path)) {
+      const listing = this.listings.get(dirname(path));
+      const entry = listing?.get(basename(path));
+      kind = listing ? (entry === "link" ? statKind(path) : entry) : statKind(path);
+      this.kinds.set(path, kind);
+    }
+    return kind === "file";
+  }
+
   isDir(path: string): boolean {
     return this.kind(path) === "dir";
   }

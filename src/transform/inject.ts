@@ -102,3 +102,8 @@ export function applyInsertions(code: string, insertions: Insertion[], file: str
     },
   };
 }
+
+/** The build info an insertion carries (its text is `, {…}` or ` {…}`). */
+export function buildInfoOfInsertion(text: string): BuildInfo {
+  return JSON.parse(text.slice(text.indexOf("{"))) as BuildInfo;
+}

@@ -12,8 +12,8 @@ import { IGNORED_KEYS, isNode, isThisParameter, isTypeOnly, isTypeWrapper, keeps
 import { hashString } from "../hashing/xxhash.js";
 import { importEdgeOf, type ImportEdge } from "./module-imports.js";
 
-/** Bumped whenever the canonical text changes shape, so old hashes are never compared with new ones. */
-export const NORMALISER_VERSION = 1;
+/** Bumped (in versions.ts) whenever the canonical text changes shape. */
+export { NORMALISER_VERSION } from "./versions.js";
 
 export function canonicalText(node: AnyNode): string {
   const writer = new CanonicalWriter(undefined);

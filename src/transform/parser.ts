@@ -22,10 +22,23 @@ function loadParser(): BabelParse {
   return babelParse;
 }
 
-/** Version of the parser, part of every persisted cache key: another parser may give another AST. */
+let identity: { version: string; manifest: string } | undefined;
+
+/**
+ * The parser's version (part of every persisted cache key: another parser may give another AST)
+ * and the path of the package.json it was read from (a warm start re-checks that file by stat).
+ */
+export function parserIdentity(): { version: string; manifest: string } {
+  if (!identity) {
+    const require = createRequire(import.meta.url);
+    const manifest = require.resolve("@babel/parser/package.json");
+    identity = { version: `babel-${(require(manifest) as { version: string }).version}`, manifest };
+  }
+  return identity;
+}
+
 export function parserVersion(): string {
-  const require = createRequire(import.meta.url);
-  return `babel-${(require("@babel/parser/package.json") as { version: string }).version}`;
+  return parserIdentity().version;
 }
 
 export type SourceLanguage = "js" | "jsx" | "ts" | "tsx";

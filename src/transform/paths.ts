@@ -4,9 +4,16 @@
  */
 import { isAbsolute, relative, sep } from "node:path";
 
+/** A `.` or `..` segment: a path that needs normalising before prefixes can be compared. */
+const DOT_SEGMENT = /[\\/]\.\.?(?:[\\/]|$)/;
+
+export function isNormalised(path: string): boolean {
+  return !DOT_SEGMENT.test(path);
+}
+
 export function relativePath(root: string, file: string): string {
   // Fast path for the common case (a file under the root): path.relative normalises both sides.
-  if (file.length > root.length + 1 && file.startsWith(root) && file[root.length] === sep && !file.includes(`${sep}.`)) {
+  if (file.length > root.length + 1 && file.startsWith(root) && file[root.length] === sep && isNormalised(file)) {
     const rel = file.slice(root.length + 1);
     return sep === "/" ? rel : rel.split(sep).join("/");
   }

@@ -17,7 +17,10 @@ export class ProjectRoots {
   constructor(private readonly fs: FsCache) {}
 
   rootOf(file: string): string {
-    const start = dirname(file);
+    return this.rootOfDir(dirname(file));
+  }
+
+  rootOfDir(start: string): string {
     const cached = this.byDir.get(start);
     if (cached !== undefined) return cached;
     const visited: string[] = [];
@@ -26,7 +29,7 @@ export class ProjectRoots {
     for (let dir = start; ; ) {
       visited.push(dir);
       const manifest = join(dir, "package.json");
-      if (this.fs.isFile(manifest)) {
+      if (this.fs.probeFile(manifest)) {
         nearestPackage ??= dir;
         const pkg = this.fs.readJson<{ workspaces?: unknown }>(manifest);
         if (pkg && pkg.workspaces !== undefined) {
@@ -34,7 +37,7 @@ export class ProjectRoots {
           break;
         }
       }
-      if (this.fs.isFile(join(dir, "pnpm-workspace.yaml"))) {
+      if (this.fs.probeFile(join(dir, "pnpm-workspace.yaml"))) {
         workspaceRoot = dir;
         break;
       }

@@ -17,6 +17,9 @@ export function mightContainFunc(code: string): boolean {
   return code.indexOf("daft") !== -1 && DAFT_SPECIFIER.test(code);
 }
 
+/** A POSIX `file:///` URL without escapes, fragment or query, whose path is the rest of it. */
+const PLAIN_FILE_URL: RegExp | undefined = process.platform === "win32" ? undefined : /^file:\/\/\/[^%#?]*$/;
+
 const SOURCE_EXTENSION = /\.(?:[cm]?[jt]s|[jt]sx)$/i;
 
 /**
@@ -31,10 +34,15 @@ export function transformablePath(id: string): string | undefined {
   const query = file.indexOf("?");
   if (query !== -1) file = file.slice(0, query);
   if (file.startsWith("file:")) {
-    try {
-      file = fileURLToPath(file);
-    } catch {
-      return undefined;
+    // A plain `file:///…` URL is its path: no URL parsing (the loader converts each module's URL).
+    if (PLAIN_FILE_URL?.test(file)) {
+      file = file.slice("file://".length);
+    } else {
+      try {
+        file = fileURLToPath(file);
+      } catch {
+        return undefined;
+      }
     }
   }
   if (!SOURCE_EXTENSION.test(file) || /\.d\.[cm]?ts$/i.test(file)) return undefined;

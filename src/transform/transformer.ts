@@ -10,23 +10,25 @@ import type { SourceMap } from "magic-string";
 import { BUILD_INFO_VERSION, type BuildInfo } from "../build-info.js";
 import { hashString } from "../hashing/xxhash.js";
 import { staticString, unwrapTypeWrappers, type AnyNode } from "./ast.js";
-import { codeClosure, CODE_HASH_VERSION, type CanonicalMemo } from "./code-closure.js";
+import { codeClosure, type CanonicalMemo } from "./code-closure.js";
 import { dependencyHashes, type DependencyResult, type DependencyTarget } from "./dependency-hashes.js";
 import { FileRecords, type StoredFileEntry } from "./file-records.js";
 import { FsCache } from "./fs-cache.js";
 import { findFuncCalls, type FuncCall } from "./func-calls.js";
-import { applyInsertions, insertionFor, type Insertion } from "./inject.js";
+import { applyInsertions, buildInfoOfInsertion, insertionFor, type Insertion } from "./inject.js";
 import { literalOptionInputs, readInputNames, resolveFunctionNode } from "./inputs.js";
 import { isRequireEdge, type ImportEdge } from "./module-imports.js";
-import { NORMALISER_VERSION } from "./normalise.js";
-import { parseModule, parserVersion, SourceSyntaxError, sourceKindOf } from "./parser.js";
+import { parseModule, parserIdentity, SourceSyntaxError, sourceKindOf } from "./parser.js";
 import { relativePath } from "./paths.js";
 import { PersistentStore } from "./persistent-store.js";
 import { ProjectRoots } from "./project-root.js";
 import { mightContainFunc, shouldTransform, transformablePath } from "./quick-check.js";
 import { Resolver, type Resolved } from "./resolver.js";
 import { analyseScopes } from "./scope.js";
+import { StatCache, type Stamp } from "./stamps.js";
 import { TsconfigPaths } from "./tsconfig-paths.js";
+import { TRANSFORM_CACHE_VERSION } from "./versions.js";
+import { ABSOLUTE_KEYS, DEFAULT_MAX_DEPENDENCY_DEPTH, settingsKey, WarmTransforms, watchFilesOf, type TransformEntry } from "./warm-transforms.js";
 
 export interface TransformerOptions {
   /**
@@ -47,9 +49,9 @@ export interface TransformResult {
   /** High-resolution source map (magic-string), generated on first access. */
   readonly map: SourceMap;
   /** The build info injected into each call, in source order. */
-  buildInfos: BuildInfo[];
+  readonly buildInfos: BuildInfo[];
   /** Absolute paths of every file in the calls' closures (imports, assets, manifests, tsconfigs). */
-  watchFiles: string[];
+  readonly watchFiles: string[];
   warnings: string[];
 }
 
@@ -76,37 +78,33 @@ export interface Transformer {
   readonly stats: TransformerStats;
 }
 
-export const DEFAULT_MAX_DEPENDENCY_DEPTH = 8;
+export { DEFAULT_MAX_DEPENDENCY_DEPTH };
 /** Build info lists at most this many closure files; larger closures omit `depsFiles`. */
 export const MAX_DEPS_FILES = 200;
 /** Packages that are the runtime itself: always counted by version, never descended. */
 const RUNTIME_PACKAGES = ["daft"];
 
-/** The warm-cache entry of one module: enough to rebuild the output without parsing. */
-interface TransformEntry {
-  /** hash of the code the entry was made from */
-  source: string;
-  settings: string;
-  insertions: Insertion[];
-  buildInfos: BuildInfo[];
-  warnings: string[];
-  /** [path, content hash] of every file the output depends on */
-  stamps: Array<[string, string]>;
-  watch: string[];
-}
-
 export function createTransformer(options: TransformerOptions = {}): Transformer {
   return new DaftTransformer(options);
 }
 
+/** A freshly computed entry, with its closure's file paths (absolute) still to be stamped. */
+interface ComputedEntry {
+  insertions: Insertion[];
+  buildInfos: BuildInfo[];
+  warnings: string[];
+  files: Set<string>;
+}
+
 class DaftTransformer implements Transformer {
   private readonly fs = new FsCache();
+  private readonly fileStats = new StatCache();
   private readonly roots = new ProjectRoots(this.fs);
   private readonly tsconfig: TsconfigPaths;
   private readonly resolver: Resolver;
   private readonly records: FileRecords;
   private readonly store: PersistentStore<StoredFileEntry, TransformEntry> | undefined;
-  private readonly memoryEntries = new Map<string, TransformEntry>();
+  private readonly warm: WarmTransforms;
   private readonly maxDepth: number;
   private readonly fixedRoot: string | undefined;
   private readonly reportWarning: (message: string) => void;
@@ -123,14 +121,16 @@ class DaftTransformer implements Transformer {
     const internalWarning = (message: string): void => this.reportWarning(`daft transform: ${message}`);
     this.tsconfig = new TsconfigPaths(internalWarning);
     this.resolver = new Resolver(this.fs, this.tsconfig, RUNTIME_PACKAGES);
-    this.store = options.persistentCacheFile
-      ? new PersistentStore<StoredFileEntry, TransformEntry>(
-          resolve(options.persistentCacheFile),
-          `${NORMALISER_VERSION}.${CODE_HASH_VERSION}.${BUILD_INFO_VERSION}.${parserVersion()}`,
-          internalWarning,
-        )
+    const store = options.persistentCacheFile
+      ? new PersistentStore<StoredFileEntry, TransformEntry>(resolve(options.persistentCacheFile), {
+          version: TRANSFORM_CACHE_VERSION,
+          parser: parserIdentity,
+          onWarning: internalWarning,
+        })
       : undefined;
-    this.records = new FileRecords(this.store as PersistentStore<StoredFileEntry, unknown> | undefined);
+    this.store = store;
+    this.records = new FileRecords(store as PersistentStore<StoredFileEntry, unknown> | undefined, this.fileStats);
+    this.warm = new WarmTransforms((file) => store?.getTransform(file), this.fileStats, store ?? ABSOLUTE_KEYS);
     this.stats = { transforms: 0, warmHits: 0, files: this.records.stats };
   }
 
@@ -149,23 +149,30 @@ class DaftTransformer implements Transformer {
     const absolute = resolve(file);
     const root = this.fixedRoot ?? this.roots.rootOf(absolute);
     const source = hashString(code);
-    const settings = this.settingsKey(root);
+    const settings = settingsKey(this.maxDepth, this.warm.keys.key(root));
 
-    const warm = this.warmEntry(absolute, source, settings);
+    const match = this.warm.find(absolute, source, settings);
+    const warm = match && (match.holds ? match.entry : this.confirmed(absolute, match.entry));
     if (warm) {
       this.stats.warmHits++;
+      this.warm.remember(absolute, warm);
       for (const warning of warm.warnings) this.reportWarning(warning);
       return warm.insertions.length === 0 ? undefined : this.result(code, absolute, warm);
     }
 
     const computed = new ModuleTransform(code, absolute, root, this).run();
     if (!computed) return undefined;
-    const { entry, complete } = computed;
-    for (const warning of entry.warnings) this.reportWarning(warning);
-    entry.source = source;
-    entry.settings = settings;
+    const { entry: fresh, complete } = computed;
+    for (const warning of fresh.warnings) this.reportWarning(warning);
+    const entry: TransformEntry = {
+      source,
+      settings,
+      insertions: fresh.insertions,
+      warnings: fresh.warnings,
+      stamps: this.stampsOf(fresh.files),
+    };
     if (complete) this.remember(absolute, entry);
-    return entry.insertions.length === 0 ? undefined : this.result(code, absolute, entry);
+    return entry.insertions.length === 0 ? undefined : this.result(code, absolute, entry, fresh.buildInfos);
   }
 
   invalidate(file: string): void {
@@ -174,7 +181,7 @@ class DaftTransformer implements Transformer {
     this.fs.forget(path);
     this.fs.forget(dirname(path));
     this.resolver.forgetAll();
-    this.memoryEntries.clear();
+    this.warm.forgetAll();
     const name = basename(path);
     if (name === "package.json" || name === "pnpm-workspace.yaml") this.roots.forgetAll();
     if (name === "package.json" || /^tsconfig.*\.json$/.test(name) || /^jsconfig.*\.json$/.test(name)) this.tsconfig.forgetAll();
@@ -186,7 +193,7 @@ class DaftTransformer implements Transformer {
     this.resolver.forgetAll();
     this.roots.forgetAll();
     this.tsconfig.forgetAll();
-    this.memoryEntries.clear();
+    this.warm.forgetAll();
   }
 
   save(): void {
@@ -212,52 +219,48 @@ class DaftTransformer implements Transformer {
 
   // ---- warm cache ----
 
-  private settingsKey(root: string): string {
-    const rootKey = this.store ? this.store.key(root) : root;
-    return `${this.maxDepth}|${rootKey}`;
-  }
-
-  private warmEntry(file: string, source: string, settings: string): TransformEntry | undefined {
-    const entry = this.memoryEntries.get(file) ?? this.storedEntry(file);
-    if (!entry || entry.source !== source || entry.settings !== settings) return undefined;
-    for (const [path, hash] of entry.stamps) {
-      if (this.records.get(path).contentHash !== hash) return undefined;
+  /**
+   * An entry whose files do not all hold by stat is still good if their contents are unchanged
+   * (touched, checked out again, copied without timestamps): confirmed by content hash, it is
+   * kept with fresh stamps so the next process answers it by stat again.
+   */
+  private confirmed(file: string, entry: TransformEntry): TransformEntry | undefined {
+    const keys = this.warm.keys;
+    for (const [key, , , hash] of entry.stamps) {
+      if (this.records.get(keys.absolute(key)).contentHash !== hash) return undefined;
     }
-    this.memoryEntries.set(file, entry);
-    return entry;
+    const stamps = entry.stamps.map(([key]) => this.records.stampOf(keys.absolute(key), key));
+    const refreshed = { ...entry, stamps };
+    if (JSON.stringify(stamps) !== JSON.stringify(entry.stamps)) this.store?.setTransform(file, refreshed);
+    return refreshed;
   }
 
-  private storedEntry(file: string): TransformEntry | undefined {
-    const stored = this.store?.getTransform(file);
-    if (!stored) return undefined;
-    const store = this.store!;
-    return {
-      ...stored,
-      stamps: stored.stamps.map(([path, hash]) => [store.absolute(path), hash]),
-      watch: stored.watch.map((path) => store.absolute(path)),
-    };
+  private stampsOf(files: Set<string>): Stamp[] {
+    const keys = this.warm.keys;
+    return [...files].map((path) => this.records.stampOf(path, keys.key(path))).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   }
 
   private remember(file: string, entry: TransformEntry): void {
-    this.memoryEntries.set(file, entry);
-    if (!this.store) return;
-    const store = this.store;
-    store.setTransform(file, {
-      ...entry,
-      stamps: entry.stamps.map(([path, hash]) => [store.key(path), hash]),
-      watch: entry.watch.map((path) => store.key(path)),
-    });
+    this.warm.remember(file, entry);
+    this.store?.setTransform(file, entry);
   }
 
-  private result(code: string, file: string, entry: TransformEntry): TransformResult {
+  private result(code: string, file: string, entry: TransformEntry, known?: BuildInfo[]): TransformResult {
     const injected = applyInsertions(code, entry.insertions, file);
+    const keys = this.warm.keys;
+    let buildInfos = known;
+    let watchFiles: string[] | undefined;
     return {
       code: injected.code,
       get map() {
         return injected.map;
       },
-      buildInfos: entry.buildInfos,
-      watchFiles: entry.watch,
+      get buildInfos() {
+        return (buildInfos ??= entry.insertions.map(([, text]) => buildInfoOfInsertion(text)));
+      },
+      get watchFiles() {
+        return (watchFiles ??= watchFilesOf(entry, keys));
+      },
       warnings: entry.warnings,
     };
   }
@@ -277,7 +280,7 @@ class ModuleTransform {
     this.rel = relativePath(root, file);
   }
 
-  run(): { entry: TransformEntry; complete: boolean } | undefined {
+  run(): { entry: ComputedEntry; complete: boolean } | undefined {
     let program: AnyNode;
     try {
       program = parseModule(this.code, sourceKindOf(this.file)!).program as unknown as AnyNode;
@@ -286,7 +289,7 @@ class ModuleTransform {
       const where = error.line !== undefined ? `${this.rel}:${error.line}:${(error.column ?? 0) + 1}` : this.rel;
       const message = `daft transform: ${where}: syntax error, file not transformed: ${error.message}`;
       return {
-        entry: { source: "", settings: "", insertions: [], buildInfos: [], warnings: [message], stamps: [], watch: [] },
+        entry: { insertions: [], buildInfos: [], warnings: [message], files: new Set() },
         complete: false,
       };
     }
@@ -294,7 +297,7 @@ class ModuleTransform {
     const { calls, skipped } = findFuncCalls(analysis);
     for (const { node, reason } of skipped) this.warn(node, `${describeCall(node)} is not transformed: ${reason}`);
     if (calls.length === 0) {
-      return { entry: this.entry([], [], new Map(), new Set()), complete: true };
+      return { entry: this.entry([], [], new Set()), complete: true };
     }
 
     const fileEdges = analysis.imports;
@@ -303,8 +306,7 @@ class ModuleTransform {
     const depsByLevel1 = new Map<string, DependencyResult>();
     const insertions: Insertion[] = [];
     const buildInfos: BuildInfo[] = [];
-    const stamps = new Map<string, string>();
-    const watch = new Set<string>();
+    const files = new Set<string>();
     let complete = true;
 
     for (const call of calls) {
@@ -321,8 +323,7 @@ class ModuleTransform {
         depsByLevel1.set(key, deps);
       }
       complete &&= deps.complete;
-      for (const [path, hash] of deps.stamps) stamps.set(path, hash);
-      for (const path of deps.watchFiles) watch.add(path);
+      for (const path of deps.stamps.keys()) files.add(path);
 
       const names = this.inputNames(call);
       // Same key order as the injected literal, so both read alike.
@@ -337,19 +338,11 @@ class ModuleTransform {
       buildInfos.push(info);
       insertions.push(insertionFor(this.code, call.node, info));
     }
-    return { entry: this.entry(insertions, buildInfos, stamps, watch), complete };
+    return { entry: this.entry(insertions, buildInfos, files), complete };
   }
 
-  private entry(insertions: Insertion[], buildInfos: BuildInfo[], stamps: Map<string, string>, watch: Set<string>): TransformEntry {
-    return {
-      source: "",
-      settings: "",
-      insertions,
-      buildInfos,
-      warnings: [...this.warnings],
-      stamps: [...stamps],
-      watch: [...watch].sort(),
-    };
+  private entry(insertions: Insertion[], buildInfos: BuildInfo[], files: Set<string>): ComputedEntry {
+    return { insertions, buildInfos, warnings: [...this.warnings], files };
   }
 
   private target(specifier: string, viaRequire: boolean): DependencyTarget {

@@ -1,0 +1,94 @@
+/**
+ * Whole-transform results kept from earlier transforms of a module (in this process, or in the
+ * cache file), and the one rule that says whether such a result still holds:
+ *
+ *   the module's code hashes the same, it was made with the same settings (dependency depth and
+ *   project root), and every file it was computed from still has the size and mtime it had then.
+ *
+ * A result that passes is returned without reading or parsing anything. One that fails only on
+ * stats is not necessarily stale (a file may have been touched, not changed): the transformer
+ * then compares content hashes (see transformer.ts); this module only answers by stat.
+ *
+ * Kept small and free of parser-side code on purpose: the Node loader's start-up path bundles it
+ * and answers every unchanged module with it, without loading the transformer.
+ */
+import type { Insertion } from "./inject.js";
+import { stampHolds, type Stamp, type StatCache } from "./stamps.js";
+
+/** What the cache keeps of one transformed module: enough to rebuild the output without parsing. */
+export interface TransformEntry {
+  /** Hash of the code the entry was made from. */
+  source: string;
+  /** See `settingsKey`. */
+  settings: string;
+  /** Where the build info goes, and its text (see inject.ts). */
+  insertions: Insertion[];
+  warnings: string[];
+  /**
+   * Every file the output was computed from (the closure's files, package manifests, tsconfigs),
+   * sorted by key; these are also the files a bundler is asked to watch.
+   */
+  stamps: Stamp[];
+}
+
+/** How paths in stamps are written: relative to the cache file's folder, or absolute without one. */
+export interface StampKeys {
+  key(path: string): string;
+  absolute(key: string): string;
+}
+
+export const ABSOLUTE_KEYS: StampKeys = { key: (path) => path, absolute: (key) => key };
+
+/** How many import levels get a dependency hash unless `maxDependencyDepth` says otherwise. */
+export const DEFAULT_MAX_DEPENDENCY_DEPTH = 8;
+
+/** The settings an entry depends on besides files: the dependency depth and the project root. */
+export function settingsKey(maxDepth: number, rootKey: string): string {
+  return `${maxDepth}|${rootKey}`;
+}
+
+export interface WarmMatch {
+  entry: TransformEntry;
+  /** Whether every stamp holds by stat (false: some file must be looked at more closely). */
+  holds: boolean;
+}
+
+export class WarmTransforms {
+  /** Entries made or confirmed in this process, trusted until `forgetAll` (a watcher saw a change). */
+  private readonly memory = new Map<string, TransformEntry>();
+
+  constructor(
+    /** The stored entry of a module (from the cache file), if any. */
+    private readonly stored: (file: string) => TransformEntry | undefined,
+    private readonly stats: StatCache,
+    readonly keys: StampKeys,
+  ) {}
+
+  /** The entry made from the same code with the same settings, if there is one. */
+  find(file: string, source: string, settings: string): WarmMatch | undefined {
+    const entry = this.memory.get(file) ?? this.stored(file);
+    if (!entry || entry.source !== source || entry.settings !== settings) return undefined;
+    return { entry, holds: this.holds(entry) };
+  }
+
+  /** Whether every file the entry was computed from is unchanged by stat. */
+  holds(entry: TransformEntry): boolean {
+    for (const stamp of entry.stamps) {
+      if (!stampHolds(stamp, this.stats.get(this.keys.absolute(stamp[0])))) return false;
+    }
+    return true;
+  }
+
+  remember(file: string, entry: TransformEntry): void {
+    this.memory.set(file, entry);
+  }
+
+  forgetAll(): void {
+    this.memory.clear();
+  }
+}
+
+/** The absolute paths of an entry's files, sorted: what a bundler should watch. */
+export function watchFilesOf(entry: TransformEntry, keys: StampKeys): string[] {
+  return entry.stamps.map(([key]) => keys.absolute(key)).sort();
+}
