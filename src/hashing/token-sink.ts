@@ -65,7 +65,7 @@ export function end(): void {
 
 /** The digest of everything written since `begin()`, as 16 lowercase hex digits. */
 export function digest(): string {
-  if (stream === undefined) return toHex(xx.h64Raw(buffer.subarray(start, position)));
+  if (stream === undefined) return toHex(xx.h64Raw(start === 0 ? headView(position) : buffer.subarray(start, position)));
   flush();
   return toHex(stream.digest());
 }
@@ -180,7 +180,23 @@ function makeRoom(size: number): void {
     grown.set(buffer.subarray(0, position));
     buffer = grown;
     view = new DataView(grown.buffer);
+    headViews = [];
   }
+}
+
+/**
+ * Views of the buffer's first `length` bytes, kept for small lengths: a small value's digest then
+ * allocates no view (a typed array view costs more to allocate than hashing 50 bytes).
+ */
+const HEAD_VIEWS_MAX = 512;
+/** Emptied when the buffer is replaced. */
+let headViews: Uint8Array[] = [];
+
+function headView(length: number): Uint8Array {
+  if (length > HEAD_VIEWS_MAX) return buffer.subarray(0, length);
+  let view = headViews[length];
+  if (view === undefined) view = headViews[length] = buffer.subarray(0, length);
+  return view;
 }
 
 function flush(): void {

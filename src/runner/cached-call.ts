@@ -6,7 +6,7 @@
 import type { CacheEntry, MaybePromise, NodeSignature } from "../cache/types.js";
 import { hashString } from "../hashing/xxhash.js";
 import { andThen, andThenCatch, isPromiseLike } from "../maybe-promise.js";
-import { eventFor, inputHashesFor, now, record, recordHit, type Call, type CallResult } from "./call.js";
+import { eventFor, inputsTextFor, now, record, recordHit, type Call, type CallResult } from "./call.js";
 import { invokeAndHash, type Computed } from "./invoke.js";
 import { explainMiss, type MissExplanation } from "./reasons.js";
 import { blobKeyOf, signatureParts, type NodeFingerprint } from "./signature.js";
@@ -16,7 +16,7 @@ import type { CacheEvent } from "./stats.js";
 interface Lookup {
   fingerprint: NodeFingerprint;
   key: string;
-  inputHashes: string[];
+  /** The input hashes in `shape.sources` order, joined by NUL. */
   inputsText: string;
   /** How to produce the value; by default, call the function for this call's inputs. */
   compute: (() => MaybePromise<Computed>) | undefined;
@@ -25,10 +25,9 @@ interface Lookup {
 const message = (error: unknown) => (error as Error)?.message ?? String(error);
 
 export function cachedCall(call: Call, fingerprint: NodeFingerprint, compute?: () => MaybePromise<Computed>): MaybePromise<CallResult> {
-  const inputHashes = inputHashesFor(call);
   // The blob key covers the raw input hashes; `inputsHash` (a hash of the same text) is only
   // needed for the signature, which only a miss writes.
-  const inputsText = inputHashes.join("\u0000");
+  const inputsText = inputsTextFor(call);
   const key = blobKeyOf(call.nodeName, fingerprint, inputsText);
   const lookupStarted = now();
   let found: MaybePromise<CacheEntry | undefined>;
@@ -38,13 +37,13 @@ export function cachedCall(call: Call, fingerprint: NodeFingerprint, compute?: (
     found = Promise.reject(error);
   }
   if (!isPromiseLike(found)) {
-    return found ? hit(call, found, lookupStarted) : miss(call, { fingerprint, key, inputHashes, inputsText, compute });
+    return found ? hit(call, found, lookupStarted) : miss(call, { fingerprint, key, inputsText, compute });
   }
   return Promise.resolve(found).then(
-    (entry) => (entry ? hit(call, entry, lookupStarted) : miss(call, { fingerprint, key, inputHashes, inputsText, compute })),
+    (entry) => (entry ? hit(call, entry, lookupStarted) : miss(call, { fingerprint, key, inputsText, compute })),
     (error: unknown) => {
       call.context.warn(`node "${call.shape.step.node.name}": cache lookup failed, computing instead: ${message(error)}`);
-      return miss(call, { fingerprint, key, inputHashes, inputsText, compute });
+      return miss(call, { fingerprint, key, inputsText, compute });
     },
   );
 }
@@ -57,7 +56,8 @@ function hit(call: Call, entry: CacheEntry, lookupStarted: number): CallResult {
 function miss(call: Call, lookup: Lookup): MaybePromise<CallResult> {
   const { fingerprint } = lookup;
   const inputs: Record<string, string> = {};
-  call.shape.sources.forEach((source, i) => (inputs[source.name] = lookup.inputHashes[i]!));
+  const inputHashes = lookup.inputsText.split("\u0000");
+  call.shape.sources.forEach((source, i) => (inputs[source.name] = inputHashes[i]!));
   const signature: NodeSignature = {
     nodeName: call.nodeName,
     codeHash: fingerprint.codeHash,

@@ -63,30 +63,32 @@ export function argumentsFor(call: Call): Record<string, unknown> {
   return args;
 }
 
-/** The hash of each input, in `shape.sources` order (sorted by name). */
-export function inputHashesFor(call: Call): string[] {
+/**
+ * The hash of each input, in `shape.sources` order (sorted by name), joined by NUL: the text the
+ * blob key and `inputsHash` are computed from. Built without an array, since a hit needs only
+ * this text; a miss splits it back into the per-input hashes (no hash contains a NUL).
+ */
+export function inputsTextFor(call: Call): string {
   const { sources } = call.shape;
-  const hashes = new Array<string>(sources.length);
+  let text = "";
   for (let i = 0; i < sources.length; i++) {
     const source = sources[i]!;
-    if (!source.slot) {
-      hashes[i] = "default";
-      continue;
-    }
-    try {
-      hashes[i] = source.alongAxis ? source.slot.itemHash(call.index!) : source.slot.hash();
-    } catch (error) {
-      const { node } = call.shape.step;
-      const item = call.index === undefined ? "" : ` (item ${call.index})`;
-      throw new InputHashError(
-        `node "${node.name}" (output "${node.output}"), input "${source.name}"${item}: ${(error as Error).message}`,
-        node.name,
-        source.name,
-        { cause: error },
-      );
-    }
+    const hash = source.slot ? inputHash(call, source.name, source.slot, source.alongAxis) : "default";
+    text = i === 0 ? hash : `${text}\u0000${hash}`;
   }
-  return hashes;
+  return text;
+}
+
+function inputHash(call: Call, name: string, slot: Slot, alongAxis: boolean): string {
+  try {
+    return alongAxis ? slot.itemHash(call.index!) : slot.hash();
+  } catch (error) {
+    const { node } = call.shape.step;
+    const item = call.index === undefined ? "" : ` (item ${call.index})`;
+    throw new InputHashError(`node "${node.name}" (output "${node.output}"), input "${name}"${item}: ${(error as Error).message}`, node.name, name, {
+      cause: error,
+    });
+  }
 }
 
 export function eventFor(call: Call, status: CacheEvent["status"], durationMs: number): CacheEvent {

@@ -15,7 +15,7 @@ export interface NodeFingerprint {
   /** Per environment variable and per dependency file, to explain misses. */
   envParts: Record<string, string>;
   depsParts: Record<string, string>;
-  /** The signature's input-independent part of every blob key, joined once per node. */
+  /** The signature's input-independent part of every blob key: one hash, computed once per node. */
   keyPrefix: string;
 }
 
@@ -39,7 +39,8 @@ export function fingerprintNode(node: PipelineNode, config: CacheConfig): NodeFi
     Object.assign(depsParts, files.parts);
   }
   const depsHash = importsHash || filesHash ? hashString(`deps\u0000${importsHash}\u0000${filesHash}`) : "";
-  const keyPrefix = `${meta.codeHash}\u0000${envHash}\u0000${depsHash}\u0000`;
+  // Hashed rather than joined: every blob key then hashes 17 characters of it instead of 51.
+  const keyPrefix = `${hashString(`${meta.codeHash}\u0000${envHash}\u0000${depsHash}`)}\u0000`;
   return { codeHash: meta.codeHash, envHash, depsHash, envParts, depsParts, keyPrefix };
 }
 

@@ -61,16 +61,28 @@ export function newNodeStats(node: string, output: string, mapped: boolean, item
   return { node, output, mapped, items, hits: 0, misses: 0, noCache: 0, notStored: 0, durationMs: 0 };
 }
 
-const NO_ITEM = -1;
-
 /** What derives a logged hit's key from its item index (the node's call shape). */
 export interface KeySource {
   keyOf(index: number | undefined): string;
 }
 
 /**
- * The stats of one run. A hit is logged in parallel arrays rather than as an object: an
- * all-hit mapped node over 100k items would otherwise keep 100k event objects alive through
+ * Consecutive hits of one node, items `first`, `first + 1`, … (or the one hit of an unmapped
+ * node, `first` undefined): an all-hit mapped node is one of these, whatever its size.
+ */
+interface HitRun {
+  owner: NodeRunStats;
+  key: string | KeySource;
+  first: number | undefined;
+  count: number;
+  durations: Float64Array;
+}
+
+type LogEntry = HitRun | { owner: NodeRunStats; event: CacheEvent };
+
+/**
+ * The stats of one run. Hits are logged as runs of consecutive items rather than as objects:
+ * an all-hit mapped node over 100k items would otherwise keep 100k event objects alive through
  * the run, which costs the garbage collector a quarter of the run. `events` builds the objects
  * when first read; misses and uncached calls, rare by comparison, are kept whole.
  */
@@ -83,12 +95,9 @@ export class RunStats implements CacheStats {
   nodes: NodeRunStats[] = [];
   declare readonly events: CacheEvent[];
 
-  #owners: NodeRunStats[] = [];
-  #keys: (string | KeySource)[] = [];
-  #items: number[] = [];
-  #durations: number[] = [];
-  /** The whole event of a call that was not a hit; undefined for a hit. */
-  #whole: (CacheEvent | undefined)[] = [];
+  #log: LogEntry[] = [];
+  /** The run the next hit may extend. */
+  #open: HitRun | undefined;
   #events: CacheEvent[] | undefined;
 
   constructor() {
@@ -97,9 +106,23 @@ export class RunStats implements CacheStats {
   }
 
   recordHit(nodeStats: NodeRunStats, key: string | KeySource, item: number | undefined, durationMs: number): void {
-    this.#append(nodeStats, key, item, durationMs, undefined);
     this.hits++;
     nodeStats.hits++;
+    this.#events = undefined;
+    const open = this.#open;
+    if (open !== undefined && open.owner === nodeStats && open.key === key && item !== undefined && item === open.first! + open.count) {
+      if (open.count === open.durations.length) {
+        const grown = new Float64Array(open.count * 2);
+        grown.set(open.durations);
+        open.durations = grown;
+      }
+      open.durations[open.count++] = durationMs;
+      return;
+    }
+    const run: HitRun = { owner: nodeStats, key, first: item, count: 1, durations: new Float64Array(item === undefined ? 1 : 16) };
+    run.durations[0] = durationMs;
+    this.#log.push(run);
+    this.#open = item === undefined ? undefined : run;
   }
 
   /** Adds one event that is not a hit (a miss, or a call of an uncached node). */
@@ -108,7 +131,9 @@ export class RunStats implements CacheStats {
       this.recordHit(nodeStats, event.key, event.item, event.durationMs);
       return;
     }
-    this.#append(nodeStats, event.key, event.item, event.durationMs, event);
+    this.#log.push({ owner: nodeStats, event });
+    this.#open = undefined;
+    this.#events = undefined;
     if (event.status === "miss") {
       this.misses++;
       nodeStats.misses++;
@@ -125,38 +150,23 @@ export class RunStats implements CacheStats {
   /** A node's events other than hits, without building the hits' objects. */
   nonHitEvents(nodeStats: NodeRunStats): CacheEvent[] {
     const found: CacheEvent[] = [];
-    for (let i = 0; i < this.#whole.length; i++) {
-      const event = this.#whole[i];
-      if (event && this.#owners[i] === nodeStats) found.push(event);
-    }
+    for (const entry of this.#log) if ("event" in entry && entry.owner === nodeStats) found.push(entry.event);
     return found;
   }
 
-  #append(nodeStats: NodeRunStats, key: string | KeySource, item: number | undefined, durationMs: number, whole: CacheEvent | undefined): void {
-    this.#owners.push(nodeStats);
-    this.#keys.push(key);
-    this.#items.push(item ?? NO_ITEM);
-    this.#durations.push(durationMs);
-    this.#whole.push(whole);
-    this.#events = undefined;
-  }
-
   #materialise(): CacheEvent[] {
-    const events = new Array<CacheEvent>(this.#keys.length);
-    for (let i = 0; i < events.length; i++) {
-      const whole = this.#whole[i];
-      if (whole) {
-        events[i] = whole;
+    const events: CacheEvent[] = [];
+    for (const entry of this.#log) {
+      if ("event" in entry) {
+        events.push(entry.event);
         continue;
       }
-      const owner = this.#owners[i]!;
-      const item = this.#items[i]!;
-      const key = this.#keys[i]!;
-      const base = { node: owner.node, output: owner.output, key: typeof key === "string" ? key : key.keyOf(item === NO_ITEM ? undefined : item) };
-      events[i] =
-        item === NO_ITEM
-          ? { ...base, status: "hit", durationMs: this.#durations[i]! }
-          : { ...base, item, status: "hit", durationMs: this.#durations[i]! };
+      const { owner, key, first, count, durations } = entry;
+      for (let i = 0; i < count; i++) {
+        const item = first === undefined ? undefined : first + i;
+        const base = { node: owner.node, output: owner.output, key: typeof key === "string" ? key : key.keyOf(item) };
+        events.push(item === undefined ? { ...base, status: "hit", durationMs: durations[i]! } : { ...base, item, status: "hit", durationMs: durations[i]! });
+      }
     }
     return events;
   }

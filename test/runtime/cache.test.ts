@@ -210,6 +210,33 @@ describe("per-item caching of mapped nodes", () => {
     ]);
   });
 
+  it("lists every hit as its own event, in finishing order, across nodes, misses and async items", async () => {
+    const lengths = func({ output: "lengths", mapAxis: "doc", cache: true }, ({ doc }: { doc: { id: number; text: string } }) => doc.text.length);
+    // Items that finish in reverse order on a miss; on a hit they come back in index order.
+    const slow = func({ output: "slow", mapAxis: "doc", cache: true }, async ({ doc }: { doc: { id: number } }) => {
+      await new Promise((resolve) => setTimeout(resolve, 20 - doc.id * 5));
+      return doc.id;
+    });
+    const total = func({ output: "total", cache: true }, ({ lengths }: { lengths: number[] }) => lengths.reduce((a, b) => a + b, 0));
+    const { runner } = cachedRunner();
+    const pipeline = new Pipeline({ functions: [lengths, slow, total] });
+    await runner.run(pipeline, { doc: docs([1, 2, 3]) });
+    expect(runner.stats.events.filter((event) => event.output === "slow").map((event) => event.item)).toEqual([2, 1, 0]);
+    await runner.run(pipeline, { doc: docs([1, 2, 4, 3]) });
+    const seen = runner.stats.events.map((event) => `${event.key}#${event.item ?? "-"}:${event.status}`);
+    expect(seen.filter((line) => line.startsWith("lengths"))).toEqual(["lengths::1#0:hit", "lengths::2#1:hit", "lengths::4#2:miss", "lengths::3#3:hit"]);
+    expect(seen.filter((line) => line.startsWith("slow")).sort()).toEqual(["slow::1#0:hit", "slow::2#1:hit", "slow::3#3:hit", "slow::4#2:miss"]);
+    expect(seen.at(-1)).toBe("total#-:miss");
+    expect(runner.stats.events.every((event) => event.durationMs >= 0)).toBe(true);
+    expect(runner.stats).toMatchObject({ hits: 6, misses: 3 });
+    expect(runner.stats.nodes.map((node) => [node.output, node.hits, node.misses])).toEqual([
+      ["lengths", 3, 1],
+      ["slow", 3, 1],
+      ["total", 0, 1],
+    ]);
+    expect(JSON.parse(JSON.stringify(runner.stats)).events).toHaveLength(9);
+  });
+
   it("uses keyAttr, then id/uuid/key/name, then the item's content hash", async () => {
     const keys = async (options: Record<string, unknown>, items: unknown[]) => {
       const node = func({ output: "o", mapAxis: "item", cache: true, ...options }, ({ item }: { item: unknown }) => item);
