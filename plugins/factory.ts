@@ -41,7 +41,9 @@ export const daftPluginFactory: UnpluginFactory<DaftPluginOptions | undefined, f
       if (typeof this.addWatchFile === "function") {
         for (const file of result.watchFiles) this.addWatchFile(file);
       }
-      return { code: result.code, map: result.map };
+      // Without a map (null: "positions unchanged") where none is emitted: a map costs more to
+      // make and for the bundler to read than the transform itself.
+      return { code: result.code, map: state.sourceMaps ? result.map : null };
     },
   };
 
@@ -61,6 +63,8 @@ export const daftPluginFactory: UnpluginFactory<DaftPluginOptions | undefined, f
     vite: {
       configResolved(config) {
         state.setBundlerRoot(config.root);
+        // The dev server (and Vitest) always serves maps; a build only when asked to.
+        state.sourceMaps = config.command === "serve" || Boolean(config.build.sourcemap);
       },
       hotUpdate: viteHotUpdate(state),
     },

@@ -11,6 +11,11 @@ import { cacheFileFor, type DaftPluginOptions } from "./options.js";
 export class PluginState {
   private transformer: Transformer | undefined;
   private bundlerRoot = process.cwd();
+  /**
+   * Whether the bundler may use a source map of the transform. True unless the bundler says
+   * otherwise (a Vite build with `build.sourcemap` off emits no map and reads none).
+   */
+  sourceMaps = true;
   /** Warnings of the transform() call in progress (the transformer is synchronous). */
   private collecting: string[] | undefined;
   readonly closure = new ClosureFiles();

@@ -3,6 +3,8 @@
  * Vite compiling the TypeScript), checks the shared bundler suite, then `vite build --watch`: an
  * edit two imports below a node re-transforms the module that declares it.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { SourceMap } from "node:module";
 import { basename, dirname } from "node:path";
 import { build, type InlineConfig } from "vite";
 import { afterAll, describe, expect, it } from "vitest";
@@ -74,5 +76,35 @@ describe("daft/vite with vite build --watch", () => {
     } finally {
       await watcher.close();
     }
+  });
+});
+
+describe("daft/vite source maps", () => {
+  const LINE = 'export const tokens = func({ output: "tokens", cache: true }, ({ text }: { text: string }): string[] => tokenize(text));';
+
+  it("map code after an injected build info back to its original line and column", async () => {
+    const copy = copyPluginApp();
+    // A token after the insertion point on the line of a func call: its column moves in the transform's output.
+    // A side effect, so the bundle keeps it.
+    copy.edit("src/pipeline.ts", LINE, `${LINE} (globalThis as Record<string, unknown>).daftMarker = 1;`);
+    const base = config(copy, "out/main.mjs");
+    await build({ ...base, build: { ...base.build, sourcemap: true } });
+    const bundle = readFileSync(copy.path("out/main.mjs"), "utf8");
+    const map = new SourceMap(JSON.parse(readFileSync(copy.path("out/main.mjs.map"), "utf8")));
+    const at = bundle.indexOf("daftMarker");
+    expect(at).toBeGreaterThan(-1);
+    const before = bundle.slice(0, at);
+    const entry = map.findEntry(before.split("\n").length - 1, at - (before.lastIndexOf("\n") + 1)) as { originalLine: number; originalColumn: number; originalSource: string };
+    const original = readFileSync(copy.path("src/pipeline.ts"), "utf8").split("\n");
+    const line = original.findIndex((text) => text.includes("daftMarker"));
+    expect(entry.originalSource).toMatch(/pipeline\.ts$/);
+    expect([entry.originalLine, entry.originalColumn]).toEqual([line, original[line]!.indexOf("daftMarker")]);
+  });
+
+  it("emits no map and still injects build info when the build asks for no source map", async () => {
+    const copy = copyPluginApp();
+    await build(config(copy, "out/main.mjs"));
+    expect(existsSync(copy.path("out/main.mjs.map"))).toBe(false);
+    expect(readFileSync(copy.path("out/main.mjs"), "utf8")).toContain('"codeHash":');
   });
 });

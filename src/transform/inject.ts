@@ -96,7 +96,7 @@ export function applyInsertions(code: string, insertions: Insertion[], file: str
         // Sources are named relative to the generated file (which sits where the original does),
         // so the map does not depend on where the project lives.
         const name = basename(file);
-        map = magic.generateMap({ hires: true, source: name, file: name, includeContent: true });
+        map = magic.generateMap({ hires: "boundary", source: name, file: name, includeContent: true });
       }
       return map;
     },
