@@ -61,7 +61,7 @@ function trailingComma(code: string, from: number, to: number): number | undefin
 
 export interface InjectedCode {
   code: string;
-  /** A high-resolution source map of the original file, generated on first access. */
+  /** A source map of the original file (a segment at every word boundary), generated on first access. */
   readonly map: SourceMap;
 }
 
