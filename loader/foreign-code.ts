@@ -15,7 +15,7 @@ import type { BuildInfo } from "../src/build-info.js";
 import { hashString } from "../src/hashing/xxhash.js";
 import type { AnyNode } from "../src/transform/ast.js";
 import { findFuncCalls } from "../src/transform/func-calls.js";
-import { buildInfoLiteral, insertionFor, type Insertion } from "../src/transform/inject.js";
+import { buildInfoLiteral, insertionFor, spliceInsertions, type Insertion } from "../src/transform/inject.js";
 import { readInputNames, resolveFunctionNode } from "../src/transform/inputs.js";
 import { parseModule, parserVersion, SourceSyntaxError, sourceKindOf } from "../src/transform/parser.js";
 import { PersistentStore } from "../src/transform/persistent-store.js";
@@ -106,13 +106,6 @@ function mismatch(compiled: number, original: number): string {
 
 /** Inserts the texts, keeping an inline source map (which the compiler appended) in step. */
 function spliceWithSourceMap(code: string, insertions: Insertion[]): string {
-  const sorted = [...insertions].sort((a, b) => a[0] - b[0]);
-  let output = "";
-  let from = 0;
-  for (const [offset, text] of sorted) {
-    output += code.slice(from, offset) + text;
-    from = offset;
-  }
-  output += code.slice(from);
+  const { output, sorted } = spliceInsertions(code, insertions);
   return shiftInlineSourceMap(output, code, sorted);
 }

@@ -78,14 +78,7 @@ function magicString(code: string): MagicStringClass {
  * source map is made with magic-string on first access.
  */
 export function applyInsertions(code: string, insertions: Insertion[], file: string): InjectedCode {
-  const sorted = [...insertions].sort((a, b) => a[0] - b[0]);
-  let output = "";
-  let from = 0;
-  for (const [offset, text] of sorted) {
-    output += code.slice(from, offset) + text;
-    from = offset;
-  }
-  output += code.slice(from);
+  const { output, sorted } = spliceInsertions(code, insertions);
   let map: SourceMap | undefined;
   return {
     code: output,
@@ -101,6 +94,18 @@ export function applyInsertions(code: string, insertions: Insertion[], file: str
       return map;
     },
   };
+}
+
+/** `code` with every insertion made, and the insertions in offset order. */
+export function spliceInsertions(code: string, insertions: Insertion[]): { output: string; sorted: Insertion[] } {
+  const sorted = [...insertions].sort((a, b) => a[0] - b[0]);
+  let output = "";
+  let from = 0;
+  for (const [offset, text] of sorted) {
+    output += code.slice(from, offset) + text;
+    from = offset;
+  }
+  return { output: output + code.slice(from), sorted };
 }
 
 /** The build info an insertion carries (its text is `, {…}` or ` {…}`). */
