@@ -5,12 +5,13 @@
  * the module that declares it (the closure files are loader dependencies).
  */
 import { basename, dirname } from "node:path";
-import webpack, { type Configuration, type Stats } from "webpack";
-import { afterAll, describe, expect, it } from "vitest";
+import webpack, { type Configuration } from "webpack";
+import { afterAll, describe, it } from "vitest";
 import daft from "../plugins/webpack.js";
 import { describeBundlerPlugin } from "./helpers/bundler-suite.js";
 import { removeTempDirs, type FixtureCopy } from "./helpers/fixture.js";
-import { ageFiles, copyPluginApp, hashesOf, runBuilt, transformHashes } from "./helpers/plugin-app.js";
+import { copyPluginApp } from "./helpers/plugin-app.js";
+import { buildOnce, expectWatchRebuildsImporter } from "./helpers/webpack-like.js";
 import { stripTypesWebpackLoader } from "./helpers/strip-types.js";
 
 afterAll(removeTempDirs);
@@ -33,17 +34,8 @@ function config(copy: FixtureCopy, outFile: string): Configuration {
   };
 }
 
-function checkStats(stats: Stats | undefined): void {
-  const info = stats!.toJson({ all: false, errors: true, warnings: true });
-  expect(info.errors).toEqual([]);
-  expect(info.warnings).toEqual([]);
-}
-
 describeBundlerPlugin("webpack", async (copy, outFile) => {
-  const compiler = webpack(config(copy, outFile));
-  const stats = await new Promise<Stats | undefined>((resolve, reject) => compiler.run((error, result) => (error ? reject(error) : resolve(result))));
-  await new Promise<void>((resolve) => compiler.close(() => resolve()));
-  checkStats(stats);
+  await buildOnce(webpack(config(copy, outFile)));
 });
 
 describe("daft/webpack in watch mode", () => {
@@ -51,39 +43,6 @@ describe("daft/webpack in watch mode", () => {
     const copy = copyPluginApp();
     // The memory cache (webpack's default in development) reuses every module whose file and
     // dependencies did not change: only declared dependencies get pipeline.ts rebuilt.
-    const compiler = webpack({ ...config(copy, "out/main.mjs"), cache: { type: "memory" } });
-    // Each finished build, with the files this run was told had changed.
-    const builds: Array<{ stats: Stats | undefined; modified: string[] }> = [];
-    let onBuild: (() => void) | undefined;
-    const buildWhere = async (test: (build: (typeof builds)[number]) => boolean) => {
-      for (;;) {
-        const found = builds.find(test);
-        if (found) return found.stats;
-        await new Promise<void>((resolve) => (onBuild = resolve));
-      }
-    };
-    ageFiles(copy);
-    const watching = compiler.watch({ aggregateTimeout: 50 }, (error, stats) => {
-      if (error) throw error;
-      builds.push({ stats, modified: [...(compiler.modifiedFiles ?? [])] });
-      onBuild?.();
-    });
-    try {
-      const firstStats = await buildWhere(() => true);
-      checkStats(firstStats);
-      // tsconfig.json is in the closure (it steers resolution) but is no module of the bundle:
-      // only the plugin's declaration makes the bundler watch it.
-      expect([...firstStats!.compilation.fileDependencies]).toContain(copy.path("tsconfig.json"));
-      const first = hashesOf(await runBuilt(copy, "out/main.mjs"));
-      expect(first).toEqual(transformHashes(copy));
-
-      copy.edit("src/text/normalise.ts", "text.toLowerCase()", "text.trim().toLowerCase()");
-      checkStats(await buildWhere((build) => build.modified.includes(copy.path("src/text/normalise.ts"))));
-      const second = hashesOf(await runBuilt(copy, "out/main.mjs"));
-      expect(second.tokens!.depsHashes[1]).not.toBe(first.tokens!.depsHashes[1]);
-      expect(second).toEqual(transformHashes(copy));
-    } finally {
-      await new Promise<void>((resolve) => watching!.close(() => resolve()));
-    }
+    await expectWatchRebuildsImporter(copy, webpack({ ...config(copy, "out/main.mjs"), cache: { type: "memory" } }));
   });
 });
