@@ -37,8 +37,9 @@ export const daftPluginFactory: UnpluginFactory<DaftPluginOptions | undefined, f
       const { result, warnings } = state.transform(code, id);
       for (const message of warnings) this.warn(message);
       if (!result) return undefined;
-      // Undefined in contexts where a bundler cannot watch (an rspack loader without compilation).
-      if (typeof this.addWatchFile === "function") {
+      // Undefined in contexts where a bundler cannot watch (an rspack loader without compilation);
+      // pointless in a one-shot Rollup or Vite build, where a closure may declare thousands of files.
+      if (typeof this.addWatchFile === "function" && (this as { meta?: { watchMode?: boolean } }).meta?.watchMode !== false) {
         for (const file of result.watchFiles) this.addWatchFile(file);
       }
       // Without a map (null: "positions unchanged") where none is emitted: a map costs more to

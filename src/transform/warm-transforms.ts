@@ -88,7 +88,7 @@ export class WarmTransforms {
   }
 }
 
-/** The absolute paths of an entry's files, sorted: what a bundler should watch. */
+/** The absolute paths of an entry's files, in the order of its stamps (sorted by key): what a bundler should watch. */
 export function watchFilesOf(entry: TransformEntry, keys: StampKeys): string[] {
-  return entry.stamps.map(([key]) => keys.absolute(key)).sort();
+  return entry.stamps.map(([key]) => keys.absolute(key));
 }
