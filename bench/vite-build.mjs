@@ -8,9 +8,13 @@
 //     the 50 nodes: the cost of a cold CI build);
 //   - with daft/vite and its default cache file, warm from the previous round (a developer's
 //     rebuild, or CI with node_modules/.cache restored).
-// The three kinds of build alternate within each round, after one warm-up round; the table shows
-// the median of each, its ratio to the baseline, and the time spent inside the plugin's hooks
+// The three kinds of build alternate within each round, after one warm-up round, in an order that
+// rotates from round to round: a build pays for some of the garbage the one before it left (a cold
+// build leaves the ASTs of 1,000 files), so each kind follows each other kind as often. The table shows
+// the median of each, its ratio to the baseline (the median of the ratios within each round, which
+// machine drift between rounds does not move), and the time spent inside the plugin's hooks
 // (measured around them, so it is free of the noise of the rest of the build). Target: ≤ 1.10×.
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -20,7 +24,9 @@ import daft from "../dist/plugins/vite.js";
 
 const MODULES = 1000;
 const NODES = 50;
-const ROUNDS = Number(process.argv[2] ?? 7);
+const ROUNDS = Number(process.argv[2] ?? 15);
+/** Rounds of builds in fresh processes (each costs a process start and Vite's import). */
+const PROCESS_ROUNDS = Math.max(3, Math.round(ROUNDS / 2));
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Module i imports modules 2i+1 and 2i+2; every 20th module declares a node. */
@@ -99,37 +105,72 @@ async function viteBuild(dir, pluginOptions) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-const dir = generateProject();
-const kinds = {
-  "vite build (no plugin)": () => viteBuild(dir, undefined),
-  "+ daft/vite, no transform cache": () => viteBuild(dir, { cache: false }),
-  "+ daft/vite, warm cache file": () => viteBuild(dir, {}),
+// `node vite-build.mjs --one-build <dir> <plugin options as JSON, or "none">`: one build in this
+// fresh process (as `vite build` runs from the command line); prints its figures as JSON.
+if (process.argv[2] === "--one-build") {
+  const options = process.argv[4] === "none" ? undefined : JSON.parse(process.argv[4]);
+  console.log(JSON.stringify(await viteBuild(process.argv[3], options)));
+  process.exit(0);
+}
+
+const KINDS = {
+  "vite build (no plugin)": undefined,
+  "+ daft/vite, no transform cache": { cache: false },
+  "+ daft/vite, warm cache file": {},
 };
-const times = Object.fromEntries(Object.keys(kinds).map((kind) => [kind, { wall: [], inPlugin: [] }]));
-try {
-  for (let round = -1; round < ROUNDS; round++) {
-    for (const [kind, run] of Object.entries(kinds)) {
-      const { wall, inPlugin } = await run();
+
+/**
+ * Runs every kind once per round, in an order that rotates from round to round, after one
+ * warm-up round; `build(options)` makes one build. Returns each kind's walls and hook times.
+ */
+async function measure(rounds, build) {
+  const times = Object.fromEntries(Object.keys(KINDS).map((kind) => [kind, { wall: [], inPlugin: [] }]));
+  const order = Object.entries(KINDS);
+  for (let round = -1; round < rounds; round++) {
+    const shift = (round + 1) % order.length;
+    for (const [kind, options] of [...order.slice(shift), ...order.slice(0, shift)]) {
+      const { wall, inPlugin } = await build(options);
       if (round < 0) continue;
       times[kind].wall.push(wall);
       times[kind].inPlugin.push(inPlugin);
     }
   }
+  return times;
+}
+
+function inFreshProcess(dir, options) {
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--one-build", dir, options ? JSON.stringify(options) : "none"], { encoding: "utf8" });
+  if (child.status !== 0) throw new Error(child.stderr);
+  return JSON.parse(child.stdout);
+}
+
+function table(title, times) {
+  const baselineWalls = times["vite build (no plugin)"].wall;
+  const header = ["build", "median wall time", "ratio", "time in daft's hooks"];
+  const rows = Object.entries(times).map(([kind, { wall, inPlugin }]) => [
+    kind,
+    `${median(wall).toFixed(0)} ms`,
+    `${median(wall.map((value, round) => value / baselineWalls[round])).toFixed(2)}×`,
+    kind.startsWith("+") ? `${median(inPlugin).toFixed(1)} ms` : "",
+  ]);
+  const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column].length)));
+  const line = (row) => `| ${row.map((cell, column) => cell.padEnd(widths[column])).join(" | ")} |`;
+  console.log(`\n${title}\n`);
+  console.log(line(header));
+  console.log(`|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`);
+  for (const row of rows) console.log(line(row));
+}
+
+const dir = generateProject();
+let repeated;
+let separate;
+try {
+  repeated = await measure(ROUNDS, (options) => viteBuild(dir, options));
+  separate = await measure(PROCESS_ROUNDS, async (options) => inFreshProcess(dir, options));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const baseline = median(times["vite build (no plugin)"].wall);
-const header = ["build", "median wall time", "ratio", "time in daft's hooks"];
-const rows = Object.entries(times).map(([kind, { wall, inPlugin }]) => [
-  kind,
-  `${median(wall).toFixed(0)} ms`,
-  `${(median(wall) / baseline).toFixed(2)}×`,
-  kind.startsWith("+") ? `${median(inPlugin).toFixed(1)} ms` : "",
-]);
-console.log(`${MODULES} modules, ${NODES} func nodes, median of ${ROUNDS} rounds (Node ${process.version})\n`);
-const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column].length)));
-const line = (row) => `| ${row.map((cell, column) => cell.padEnd(widths[column])).join(" | ")} |`;
-console.log(line(header));
-console.log(`|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`);
-for (const row of rows) console.log(line(row));
+console.log(`${MODULES} modules, ${NODES} func nodes (Node ${process.version})`);
+table(`Builds in one process (a watch session, repeated builds): median of ${ROUNDS} rounds`, repeated);
+table(`One build per process (vite build from the command line): median of ${PROCESS_ROUNDS} rounds`, separate);
