@@ -8,6 +8,7 @@ import { cpSync, readdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { createTransformer } from "../src/transform/index.js";
 import type { BuildInfo } from "../src/build-info.js";
+import type { LoaderStats as HookCounters } from "../loader/daft-loader.js";
 import { copyFixture, repoRoot, type FixtureCopy } from "./helpers/fixture.js";
 import { runNode, runProcess, type ProcessResult } from "./helpers/node-process.js";
 import { otherNode } from "./helpers/other-nodes.js";
@@ -94,12 +95,8 @@ export async function runWithStats(
   return { process: result, stats: JSON.parse(line.slice("daft loader: ".length)) as LoaderStats };
 }
 
-export interface LoaderStats {
-  candidates: number;
-  checked: number;
-  compiledElsewhere: number;
-  injected: number;
-  ms: number;
+/** What `DAFT_LOADER_STATS=1` prints: the hook's counters and the transformer's. */
+export interface LoaderStats extends HookCounters {
   compiledParsed: number;
   transforms: number;
   warmHits: number;
