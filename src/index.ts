@@ -8,19 +8,8 @@ export { Runner, type RunnerMode, type RunnerOptions } from "./runner/runner.js"
 export type { CacheEvent, CacheStats, CacheStatus, MissReason, NodeRunStats } from "./runner/stats.js";
 export type { RunObserver } from "./runner/observer.js";
 export { CacheConfig, type CacheConfigOptions } from "./cache/config.js";
-export { MemoryCache } from "./cache/memory.js";
-export {
-  DiskCache,
-  NotStorableError,
-  type DiskCacheOptions,
-  type DiskCacheStats,
-  type FlushReport,
-  type NodeUsage,
-  type PruneOptions,
-  type PruneResult,
-  type StoredEntryInfo,
-} from "./cache/index.js";
-export type { CacheBackend, CacheEntry, MaybePromise, NodeSignature, SignatureParts } from "./cache/types.js";
+// The backend protocol, MemoryCache, DiskCache and its types: the cache module lists them once.
+export * from "./cache/index.js";
 export { hashValue, UnhashableValueError } from "./hashing/hash-value.js";
 export type { BuildInfo } from "./build-info.js";
 export { DaftError, DefinitionError, InputHashError, NodeError, ResolutionError } from "./errors.js";

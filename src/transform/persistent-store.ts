@@ -22,10 +22,10 @@
  * records made by another parser version are not reused, and a warm start confirms the version
  * with one stat instead of resolving and reading the parser's package.json.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
 import { isNormalised, relativePath } from "./paths.js";
-import { stampHolds, stampOf, type FileStat, type Stamp, type StatCache } from "./stamps.js";
+import { statFile, stampHolds, stampOf, type Stamp, type StatCache } from "./stamps.js";
 
 const FORMAT = "daft-transform-cache";
 
@@ -171,7 +171,7 @@ export class PersistentStore<FileEntry, TransformEntry> {
     const header: Header = { format: FORMAT, version: this.options.version };
     if (this.options.parser) {
       const parser = this.options.parser();
-      header.parser = { version: parser.version, stamp: stampOf(this.key(parser.manifest), statNow(parser.manifest), Date.now(), parser.version) };
+      header.parser = { version: parser.version, stamp: stampOf(this.key(parser.manifest), statFile(parser.manifest), Date.now(), parser.version) };
     }
     const headerText = JSON.stringify(header);
     const text = `${headerText.slice(0, -1)},\n"transforms":${JSON.stringify(transforms)},\n"files":${JSON.stringify(files)}}\n`;
@@ -215,7 +215,7 @@ export class PersistentStore<FileEntry, TransformEntry> {
     if (!recorded) return undefined;
     // The parser's package.json is unchanged since the file was written: the same parser, known
     // without resolving and reading it.
-    if (stampHolds(recorded.stamp, statNow(this.absolute(recorded.stamp[0])))) return sections;
+    if (stampHolds(recorded.stamp, statFile(this.absolute(recorded.stamp[0])))) return sections;
     if (recorded.version !== this.options.parser().version) return undefined;
     this.staleHeader = true; // same version, reinstalled: record the new stamp at the next save
     return sections;
@@ -275,14 +275,3 @@ function parseSection<Entry>(text: string | undefined): Record<string, Entry> {
   }
 }
 
-/** One options object for every call: `statSync` takes twice as long when handed a new one each time. */
-const NO_THROW = { throwIfNoEntry: false } as const;
-
-function statNow(path: string): FileStat | undefined {
-  try {
-    const stats = statSync(path, NO_THROW);
-    return stats ? { size: stats.size, mtimeMs: stats.mtimeMs } : undefined;
-  } catch {
-    return undefined;
-  }
-}

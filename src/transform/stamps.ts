@@ -35,7 +35,7 @@ export class StatCache {
   get(path: string): FileStat | undefined {
     let known = this.stats.get(path);
     if (known === undefined) {
-      known = statFile(path);
+      known = statFile(path) ?? null;
       this.stats.set(path, known);
     }
     return known ?? undefined;
@@ -51,14 +51,15 @@ export class StatCache {
 }
 
 /** One options object for every call: `statSync` takes twice as long when handed a new one each time. */
-const NO_THROW = { throwIfNoEntry: false } as const;
+export const STAT_NO_THROW = { throwIfNoEntry: false } as const;
 
-function statFile(path: string): FileStat | null {
+/** Size and mtime of the regular file at `path` now (not memoised), or undefined when there is none. */
+export function statFile(path: string): FileStat | undefined {
   try {
-    const stats = statSync(path, NO_THROW);
-    return stats?.isFile() ? { size: stats.size, mtimeMs: stats.mtimeMs } : null;
+    const stats = statSync(path, STAT_NO_THROW);
+    return stats?.isFile() ? { size: stats.size, mtimeMs: stats.mtimeMs } : undefined;
   } catch {
-    return null;
+    return undefined;
   }
 }
 
