@@ -1,0 +1,508 @@
+/**
+ * DiskCache: storing and reading values, damaged files, values that cannot be stored, clearing,
+ * and reading from other instances and other processes.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { DiskCache, NotStorableError } from "../../src/cache/disk/index.js";
+import { blobIdOf, blobPath, layoutOf } from "../../src/cache/disk/layout.js";
+import type { CacheEntry, NodeSignature } from "../../src/cache/types.js";
+import { makeTempDir, removeTempDirs, repoRoot } from "../helpers/fixture.js";
+import { runNode } from "../helpers/node-process.js";
+
+afterAll(removeTempDirs);
+
+const KEY = "0123456789abcdef";
+const entry = (value: unknown, nodeName = "result"): CacheEntry => ({ value, outputHash: `h-${nodeName}`, createdAt: 1_700_000_000_000, durationMs: 12, nodeName });
+const signature = (nodeName: string, timestamp: number, codeHash = "c"): NodeSignature => ({
+  nodeName,
+  codeHash,
+  envHash: "",
+  inputsHash: "i",
+  depsHash: "d",
+  timestamp,
+  parts: { inputs: { x: "hx" }, deps: { "src/a.ts": "ha" } },
+});
+const fileOf = (cache: DiskCache, key: string) => blobPath(layoutOf(cache.cacheDir), blobIdOf(key));
+
+/** Every file under `dir`, relative. */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((item) => item.isFile())
+    .map((item) => join(item.parentPath, item.name).slice(dir.length + 1))
+    .sort();
+}
+
+describe("DiskCache values", () => {
+  it("round-trips Map, Set, Date, BigInt, typed arrays, Buffers, RegExp, errors and nesting", () => {
+    const cache = new DiskCache({ cacheDir: makeTempDir() });
+    const backing = new ArrayBuffer(64);
+    const value = {
+      map: new Map<unknown, unknown>([["a", new Set([1, 2, 3])], [2, { deep: [new Date(86_400_000)] }]]),
+      big: 2n ** 70n,
+      negativeBig: -5n,
+      floats: new Float64Array([1.5, -0, NaN, Infinity]),
+      ints: new Int32Array([-1, 2 ** 31 - 1]),
+      bigints: new BigUint64Array([2n ** 64n - 1n]),
+      bytes: new Uint8Array(backing, 8, 4).fill(7), // a view into a larger buffer
+      buffer: Buffer.from("héllo"),
+      arrayBuffer: new Uint8Array([9, 8, 7]).buffer,
+      regexp: /a+b/gi,
+      error: new RangeError("out of range"),
+      sparse: [1, , 3], // eslint-disable-line no-sparse-arrays
+      nested: { a: [{ b: [null, undefined, true, "s", -0] }] },
+    };
+    cache.setBlob(KEY, entry(value));
+    const hit = new DiskCache({ cacheDir: cache.cacheDir }).getBlob(KEY);
+    expect(hit).toBeDefined();
+    const got = hit!.value as typeof value;
+    expect(got.map).toBeInstanceOf(Map);
+    expect(got.map.get("a")).toEqual(new Set([1, 2, 3]));
+    expect((got.map.get(2) as { deep: Date[] }).deep[0]).toEqual(new Date(86_400_000));
+    expect(got.big).toBe(2n ** 70n);
+    expect(got.negativeBig).toBe(-5n);
+    expect(got.floats).toBeInstanceOf(Float64Array);
+    expect(Array.from(got.floats)).toEqual([1.5, -0, NaN, Infinity]);
+    expect(Object.is(got.floats[1], -0)).toBe(true);
+    expect(got.ints).toEqual(new Int32Array([-1, 2 ** 31 - 1]));
+    expect(got.bigints).toEqual(new BigUint64Array([2n ** 64n - 1n]));
+    expect(got.bytes).toBeInstanceOf(Uint8Array);
+    expect(Array.from(got.bytes)).toEqual([7, 7, 7, 7]);
+    // Each typed array owns its memory: it does not expose the rest of the file.
+    expect(got.bytes.buffer.byteLength).toBe(4);
+    expect(got.floats.buffer.byteLength).toBe(32);
+    expect(Buffer.isBuffer(got.buffer)).toBe(true);
+    expect(got.buffer.toString()).toBe("héllo");
+    expect(got.arrayBuffer).toBeInstanceOf(ArrayBuffer);
+    expect(Array.from(new Uint8Array(got.arrayBuffer))).toEqual([9, 8, 7]);
+    expect(got.regexp).toEqual(/a+b/gi);
+    expect(got.error).toBeInstanceOf(RangeError);
+    expect(got.error.message).toBe("out of range");
+    expect(got.sparse.length).toBe(3);
+    expect(1 in got.sparse).toBe(false);
+    expect(got.nested).toEqual(value.nested);
+    expect(Object.is(got.nested.a[0]!.b[4], -0)).toBe(true);
+    expect(hit).toMatchObject({ outputHash: "h-result", createdAt: 1_700_000_000_000, durationMs: 12, nodeName: "result" });
+  });
+
+  it("keeps shared and cyclic references", () => {
+    const cache = new DiskCache({ cacheDir: makeTempDir() });
+    const shared = { n: 1 };
+    const cyclic: Record<string, unknown> = { shared, again: shared };
+    cyclic.self = cyclic;
+    cache.setBlob(KEY, entry(cyclic));
+    const got = cache.getBlob(KEY)!.value as typeof cyclic;
+    expect(got.self).toBe(got);
+    expect(got.again).toBe(got.shared);
+  });
+
+  it("returns falsy values as present entries, distinct from an absent key", () => {
+    const cache = new DiskCache({ cacheDir: makeTempDir() });
+    const falsy = [null, undefined, false, 0, "", NaN, 0n];
+    falsy.forEach((value, index) => cache.setBlob(`falsy-${index}`, entry(value)));
+    const reader = new DiskCache({ cacheDir: cache.cacheDir });
+    falsy.forEach((value, index) => {
+      const hit = reader.getBlob(`falsy-${index}`);
+      expect(hit, `value ${String(value)}`).toBeDefined();
+      expect("value" in hit!).toBe(true);
+      expect(Object.is(hit!.value, value)).toBe(true);
+    });
+    expect(reader.getBlob("never-stored")).toBeUndefined();
+  });
+
+  it("is synchronous: every protocol method returns a plain value", () => {
+    const cache = new DiskCache({ cacheDir: makeTempDir() });
+    const results = [
+      cache.setBlob(KEY, entry(1)),
+      cache.getBlob(KEY),
+      cache.setMeta(signature("result", 1)),
+      cache.getMeta("result"),
+      cache.flush(),
+      cache.clear(),
+    ];
+    for (const result of results) expect(result).not.toBeInstanceOf(Promise);
+  });
+
+  it("keeps one result per distinct key: x=5, x=10, x=5 stores two", () => {
+    const cache = new DiskCache({ cacheDir: makeTempDir() });
+    const keyFor = (x: number) => `00000000000000${x.toString(16).padStart(2, "0")}`;
+    for (const x of [5, 10, 5]) if (!cache.getBlob(keyFor(x))) cache.setBlob(keyFor(x), entry(x * 2));
+    expect(cache.entries().map((stored) => stored.key)).toEqual([keyFor(5), keyFor(10)]);
+    expect(cache.getBlob(keyFor(5))!.value).toBe(10);
+  });
+
+  it("accepts any string as a key without letting it name a path", () => {
+    const cache = new DiskCache({ cacheDir: makeTempDir() });
+    const keys = ["../../escape", "/abs/path", "with spaces", "ÜNICODE", "0123456789ABCDEF", ""];
+    keys.forEach((key, index) => cache.setBlob(key, entry(index)));
+    keys.forEach((key, index) => expect(cache.getBlob(key)?.value).toBe(index));
+    for (const file of filesUnder(cache.cacheDir)) expect(file).toMatch(/^(blobs\/[0-9a-f]{2}\/[0-9a-f]{14}\.bin)$/);
+    expect(existsSync(join(cache.cacheDir, "..", "..", "escape"))).toBe(false);
+  });
+});
+
+describe("DiskCache with damaged files", () => {
+  const damages: Array<[string, (path: string) => void]> = [
+    ["truncated to half", (path) => truncateSync(path, Math.floor(statSync(path).size / 2))],
+    ["truncated inside the header", (path) => truncateSync(path, 10)],
+    ["zero-length", (path) => writeFileSync(path, "")],
+    ["garbage of the same length", (path) => writeFileSync(path, Buffer.alloc(statSync(path).size, 0x5a))],
+    ["wrong magic", (path) => patch(path, 0, Buffer.from("JUNK"))],
+    ["one payload byte flipped (checksum)", (path) => flipByte(path, statSync(path).size - 3)],
+    ["a corrupted checksum field", (path) => patch(path, 16, Buffer.from("0000000000000000"))],
+    ["bytes appended", (path) => writeFileSync(path, Buffer.concat([readFileSync(path), Buffer.from("extra")]))],
+    ["a lying payload length", (path) => patch(path, 8, Buffer.from([1, 0, 0, 0, 0, 0, 0, 0]))],
+  ];
+
+  for (const [name, damage] of damages) {
+    it(`reads a file ${name} as a miss, deletes it, and stores again`, () => {
+      const cache = new DiskCache({ cacheDir: makeTempDir() });
+      cache.setBlob(KEY, entry({ text: "a value long enough to cut in half".repeat(4) }));
+      const file = fileOf(cache, KEY);
+      damage(file);
+      expect(new DiskCache({ cacheDir: cache.cacheDir }).getBlob(KEY)).toBeUndefined();
+      expect(existsSync(file)).toBe(false);
+      cache.setBlob(KEY, entry("fresh"));
+      expect(new DiskCache({ cacheDir: cache.cacheDir }).getBlob(KEY)?.value).toBe("fresh");
+    });
+  }
+
+  it("reads a file of a newer format version as a miss but leaves it for the newer reader", () => {
+    const cache = new DiskCache({ cacheDir: makeTempDir() });
+    cache.setBlob(KEY, entry("v"));
+    const file = fileOf(cache, KEY);
+    patch(file, 4, Buffer.from([2, 0]));
+    expect(cache.getBlob(KEY)).toBeUndefined();
+    expect(existsSync(file)).toBe(true);
+  });
+
+  it("reads a folder or a file holding another key as a miss", () => {
+    const cache = new DiskCache({ cacheDir: makeTempDir() });
+    const other = "fedcba9876543210";
+    cache.setBlob(other, entry("other"));
+    mkdirSync(fileOf(cache, KEY), { recursive: true });
+    expect(cache.getBlob(KEY)).toBeUndefined();
+    const moved = fileOf(cache, "00000000000000aa");
+    mkdirSync(join(moved, ".."), { recursive: true });
+    writeFileSync(moved, readFileSync(fileOf(cache, other)));
+    expect(cache.getBlob("00000000000000aa")).toBeUndefined();
+  });
+
+  it("survives damaged metadata files: signatures read as unknown, new ones are stored", () => {
+    const dir = makeTempDir();
+    const cache = new DiskCache({ cacheDir: dir });
+    cache.setMeta(signature("result", 1));
+    cache.flush();
+    const metaFiles = filesUnder(join(dir, "meta"));
+    expect(metaFiles.length).toBeGreaterThan(0);
+    for (const file of metaFiles) writeFileSync(join(dir, "meta", file), "{ not json");
+    const reader = new DiskCache({ cacheDir: dir });
+    expect(reader.getMeta("result")).toBeUndefined();
+    expect(reader.signatures()).toEqual([]);
+    reader.setMeta(signature("result", 2));
+    reader.flush();
+    expect(new DiskCache({ cacheDir: dir }).getMeta("result")?.timestamp).toBe(2);
+  });
+});
+
+describe("DiskCache refuses values it cannot store faithfully", () => {
+  class Model {
+    weights = [1, 2];
+    predict(): number {
+      return 1;
+    }
+  }
+  const cases: Array<[string, unknown, RegExp]> = [
+    ["a function", () => 1, /value is a function/],
+    ["a nested method", { model: { predict() {} } }, /value\.model\.predict is a function/],
+    ["a symbol", [1, Symbol("s")], /value\[1\] is a symbol/],
+    ["a class instance", { model: new Model() }, /value\.model is an instance of class Model/],
+    ["a class instance holding a function", { handler: Object.assign(new Model(), { run: () => 1 }) }, /value\.handler/],
+    ["a function inside a Map", new Map([["k", () => 1]]), /value\.get\("k"\) is a function/],
+    ["a promise", { later: Promise.resolve(1) }, /value\.later is a Promise/],
+    ["a WeakMap", new WeakMap(), /WeakMap/],
+  ];
+  for (const [name, value, message] of cases) {
+    it(`throws NotStorableError for ${name}, naming the node and leaving nothing on disk`, () => {
+      const dir = makeTempDir();
+      const cache = new DiskCache({ cacheDir: dir });
+      let thrown: unknown;
+      try {
+        cache.setBlob(KEY, entry(value, "scores::item-3"));
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(NotStorableError);
+      expect((thrown as NotStorableError).message).toMatch(message);
+      expect((thrown as NotStorableError).message).toContain('node "scores::item-3"');
+      expect((thrown as NotStorableError).nodeName).toBe("scores::item-3");
+      expect(filesUnder(dir)).toEqual([]);
+      expect(cache.getBlob(KEY)).toBeUndefined();
+    });
+  }
+
+  it("drops symbol-keyed properties, as JSON and structuredClone do", () => {
+    const cache = new DiskCache({ cacheDir: makeTempDir() });
+    cache.setBlob(KEY, entry({ data: 1, [Symbol("tag")]: "meta" }));
+    const got = cache.getBlob(KEY)!.value as object;
+    expect(got).toEqual({ data: 1 });
+    expect(Object.getOwnPropertySymbols(got)).toEqual([]);
+  });
+
+  it("keeps the previous value of the key when a new one cannot be stored", () => {
+    const cache = new DiskCache({ cacheDir: makeTempDir() });
+    cache.setBlob(KEY, entry("old"));
+    expect(() => cache.setBlob(KEY, entry(() => 1))).toThrow(NotStorableError);
+    expect(cache.getBlob(KEY)?.value).toBe("old");
+  });
+});
+
+describe("DiskCache signatures", () => {
+  it("keeps the latest signature per node, across instances, after flush", () => {
+    const dir = makeTempDir();
+    const cache = new DiskCache({ cacheDir: dir });
+    cache.setMeta(signature("result", 1, "old"));
+    cache.setMeta(signature("result", 2, "new"));
+    cache.setMeta(signature("doubled", 3));
+    expect(cache.getMeta("result")?.codeHash).toBe("new");
+    cache.flush();
+    const reader = new DiskCache({ cacheDir: dir });
+    expect(reader.getMeta("result")).toEqual(signature("result", 2, "new"));
+    expect(reader.signatures().map((s) => s.nodeName)).toEqual(["doubled", "result"]);
+    expect(reader.getMeta("unknown")).toBeUndefined();
+  });
+
+  it("does not let an older signature from another process replace a newer one", () => {
+    const dir = makeTempDir();
+    const newer = new DiskCache({ cacheDir: dir });
+    const older = new DiskCache({ cacheDir: dir });
+    newer.setMeta(signature("result", 20, "newer"));
+    older.setMeta(signature("result", 10, "older"));
+    newer.flush();
+    older.flush();
+    expect(new DiskCache({ cacheDir: dir }).getMeta("result")?.codeHash).toBe("newer");
+  });
+
+  it("pairs a signature with the value stored for it, for listings", () => {
+    const cache = new DiskCache({ cacheDir: makeTempDir() });
+    cache.setBlob(KEY, entry(1, "result"));
+    cache.setMeta(signature("result", 5));
+    cache.setBlob("00000000000000ff", entry(2, "other"));
+    cache.flush();
+    const listed = new DiskCache({ cacheDir: cache.cacheDir }).entries();
+    expect(listed.find((stored) => stored.key === KEY)?.signature).toEqual(signature("result", 5));
+    expect(listed.find((stored) => stored.key === "00000000000000ff")?.signature).toBeUndefined();
+  });
+
+  it("spreads signatures over shard files and rewrites only the shard a change touches", () => {
+    const dir = makeTempDir();
+    const cache = new DiskCache({ cacheDir: dir, maxSize: Infinity });
+    for (let i = 0; i < 3000; i += 1) cache.setMeta(signature(`items::${i}`, i));
+    cache.flush();
+    const before = new Set(filesUnder(join(dir, "meta")));
+    expect(before.size).toBe(256);
+    cache.setMeta(signature("items::17", 99_999));
+    cache.flush();
+    const after = new Set(filesUnder(join(dir, "meta")));
+    const replaced = [...before].filter((file) => !after.has(file));
+    expect(replaced).toHaveLength(1);
+    expect(new DiskCache({ cacheDir: dir }).getMeta("items::17")?.timestamp).toBe(99_999);
+    expect(new DiskCache({ cacheDir: dir }).signatures()).toHaveLength(3000);
+  });
+});
+
+describe("DiskCache across processes", () => {
+  const childScript = (body: string) => `
+    import { isDeepStrictEqual } from "node:util";
+    const { DiskCache } = await import(${JSON.stringify(join(repoRoot, "dist/src/cache/index.js"))});
+    ${body}
+  `;
+
+  it("a fresh process reads what this one wrote, with types intact", async () => {
+    const dir = makeTempDir();
+    const cache = new DiskCache({ cacheDir: dir });
+    cache.setBlob(KEY, entry({ when: new Date(5), ids: new Set([1n]), m: new Map([["k", new Uint16Array([3])]]) }));
+    cache.setBlob("000000000000000f", entry(undefined));
+    cache.setMeta(signature("result", 7));
+    cache.flush();
+    const { stdout } = await runNode(
+      [
+        "--input-type=module",
+        "-e",
+        childScript(`
+          const cache = new DiskCache({ cacheDir: ${JSON.stringify(dir)} });
+          const value = cache.getBlob(${JSON.stringify(KEY)}).value;
+          const falsy = cache.getBlob("000000000000000f");
+          console.log(JSON.stringify({
+            date: value.when instanceof Date && value.when.getTime() === 5,
+            set: value.ids instanceof Set && value.ids.has(1n),
+            typed: value.m.get("k") instanceof Uint16Array && value.m.get("k")[0] === 3,
+            falsyPresent: falsy !== undefined && "value" in falsy && falsy.value === undefined,
+            codeHash: cache.getMeta("result")?.codeHash,
+          }));
+        `),
+      ],
+      { cwd: dir },
+    );
+    expect(JSON.parse(stdout)).toEqual({ date: true, set: true, typed: true, falsyPresent: true, codeHash: "c" });
+  });
+
+  it("this process reads what a child process wrote", async () => {
+    const dir = makeTempDir();
+    await runNode(
+      [
+        "--input-type=module",
+        "-e",
+        childScript(`
+          const cache = new DiskCache({ cacheDir: ${JSON.stringify(dir)} });
+          cache.setBlob(${JSON.stringify(KEY)}, { value: new Map([[1, [2n]]]), outputHash: "h", createdAt: 1, durationMs: 1, nodeName: "result" });
+          cache.setMeta({ nodeName: "result", codeHash: "child", envHash: "", inputsHash: "i", depsHash: "d", timestamp: 3 });
+          cache.flush();
+        `),
+      ],
+      { cwd: dir },
+    );
+    const cache = new DiskCache({ cacheDir: dir });
+    expect(cache.getBlob(KEY)?.value).toEqual(new Map([[1, [2n]]]));
+    expect(cache.getMeta("result")?.codeHash).toBe("child");
+  });
+
+  it("persists pending signatures when a process exits without flushing", async () => {
+    const dir = makeTempDir();
+    await runNode(
+      [
+        "--input-type=module",
+        "-e",
+        childScript(`
+          const cache = new DiskCache({ cacheDir: ${JSON.stringify(dir)} });
+          cache.setMeta({ nodeName: "result", codeHash: "at-exit", envHash: "", inputsHash: "i", depsHash: "d", timestamp: 3 });
+          process.exit(0);
+        `),
+      ],
+      { cwd: dir },
+    );
+    expect(new DiskCache({ cacheDir: dir }).getMeta("result")?.codeHash).toBe("at-exit");
+  });
+
+  it("does not recreate a cache directory removed before exit", async () => {
+    const base = makeTempDir();
+    const dir = join(base, "cache");
+    await runNode(
+      [
+        "--input-type=module",
+        "-e",
+        childScript(`
+          const { rmSync } = await import("node:fs");
+          const cache = new DiskCache({ cacheDir: ${JSON.stringify(dir)} });
+          cache.setBlob("0000000000000001", { value: 1, outputHash: "h", createdAt: 1, durationMs: 1 });
+          cache.setMeta({ nodeName: "result", codeHash: "c", envHash: "", inputsHash: "i", depsHash: "d", timestamp: 3 });
+          rmSync(${JSON.stringify(dir)}, { recursive: true });
+        `),
+      ],
+      { cwd: base },
+    );
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it("loads flat-cache only when metadata is used, so hits and imports stay cheap", async () => {
+    const dir = makeTempDir();
+    const { stdout } = await runNode(
+      [
+        "--input-type=module",
+        "-e",
+        childScript(`
+          const { createRequire } = await import("node:module");
+          const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((file) => file.includes("flat-cache"));
+          const cache = new DiskCache({ cacheDir: ${JSON.stringify(dir)}, maxSize: Infinity });
+          cache.setBlob("0000000000000001", { value: 1, outputHash: "h", createdAt: 1, durationMs: 1 });
+          cache.getBlob("0000000000000001");
+          cache.flush();
+          const afterHits = loaded();
+          cache.setMeta({ nodeName: "result", codeHash: "c", envHash: "", inputsHash: "i", depsHash: "d", timestamp: 3 });
+          cache.flush();
+          console.log(JSON.stringify({ afterHits, afterMeta: loaded() }));
+        `),
+      ],
+      { cwd: dir },
+    );
+    expect(JSON.parse(stdout)).toEqual({ afterHits: false, afterMeta: true });
+  });
+});
+
+describe("DiskCache.clear and listings", () => {
+  it("removes everything it created and nothing else", () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, "notes.txt"), "mine");
+    mkdirSync(join(dir, "blobs", "ab"), { recursive: true });
+    writeFileSync(join(dir, "blobs", "ab", "keep-me.txt"), "mine too");
+    mkdirSync(join(dir, "meta"), { recursive: true });
+    writeFileSync(join(dir, "meta", "settings.json"), "{}");
+    const cache = new DiskCache({ cacheDir: dir, maxSize: 1024 ** 3 });
+    for (let i = 0; i < 20; i += 1) cache.setBlob(`key-${i}`, entry(i, `n::${i}`));
+    cache.setMeta(signature("n::1", 1));
+    cache.flush();
+    expect(filesUnder(dir).length).toBeGreaterThan(23);
+    cache.clear();
+    expect(filesUnder(dir)).toEqual(["blobs/ab/keep-me.txt", "meta/settings.json", "notes.txt"]);
+    expect(cache.getBlob("key-1")).toBeUndefined();
+    expect(cache.getMeta("n::1")).toBeUndefined();
+    // Still usable afterwards.
+    cache.setBlob("key-1", entry("again"));
+    expect(new DiskCache({ cacheDir: dir }).getBlob("key-1")?.value).toBe("again");
+  });
+
+  it("lists entries with node, size, creation and last use, and totals per node", () => {
+    const cache = new DiskCache({ cacheDir: makeTempDir(), maxSize: Infinity });
+    cache.setBlob("k1", entry("a".repeat(1000), "scores::doc-1"));
+    cache.setBlob("k2", entry("b".repeat(2000), "scores::doc-2"));
+    cache.setBlob("k3", entry("c", "summary"));
+    const entries = cache.entries();
+    expect(entries.map((stored) => [stored.key, stored.nodeName])).toEqual([
+      ["k1", "scores::doc-1"],
+      ["k2", "scores::doc-2"],
+      ["k3", "summary"],
+    ]);
+    for (const stored of entries) {
+      expect(stored.bytes).toBe(statSync(fileOf(cache, stored.key)).size);
+      expect(stored.createdAt).toBe(1_700_000_000_000);
+      expect(Math.abs(stored.lastAccess - Date.now())).toBeLessThan(60_000);
+    }
+    const stats = cache.stats();
+    expect(stats.entries).toBe(3);
+    expect(stats.bytes).toBe(entries.reduce((total, stored) => total + stored.bytes, 0));
+    expect(stats.nodes.map((usage) => [usage.node, usage.entries])).toEqual([
+      ["scores", 2],
+      ["summary", 1],
+    ]);
+    expect(cache.hasBlob("k1")).toBe(true);
+    expect(cache.hasBlob("nope")).toBe(false);
+  });
+
+  it("counts a hit as a use: the file's last-use time moves on flush, not on every hit", () => {
+    const cache = new DiskCache({ cacheDir: makeTempDir(), maxSize: Infinity });
+    cache.setBlob(KEY, entry(1));
+    const file = fileOf(cache, KEY);
+    const hourAgo = (Date.now() - 3_600_000) / 1000;
+    utimesSync(file, hourAgo, hourAgo);
+    const reader = new DiskCache({ cacheDir: cache.cacheDir, maxSize: Infinity });
+    expect(reader.getBlob(KEY)).toBeDefined();
+    expect(Math.round(statSync(file).mtimeMs / 1000)).toBe(Math.round(hourAgo));
+    reader.flush();
+    expect(Math.abs(statSync(file).mtimeMs - Date.now())).toBeLessThan(5_000);
+    expect(reader.lastFlush?.uses).toBe(1);
+  });
+});
+
+function patch(path: string, offset: number, bytes: Buffer): void {
+  const content = readFileSync(path);
+  bytes.copy(content, offset);
+  writeFileSync(path, content);
+}
+
+function flipByte(path: string, offset: number): void {
+  const content = readFileSync(path);
+  content[offset] = content[offset]! ^ 0xff;
+  writeFileSync(path, content);
+}
