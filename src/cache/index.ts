@@ -2,7 +2,7 @@
  * The cache module: the backend protocol, the two built-in backends and the error a backend
  * throws for a value it cannot store.
  */
-export type { CacheBackend, CacheEntry, MaybePromise, NodeSignature, SignatureParts } from "./types.js";
+export type { BlobWrite, CacheBackend, CacheEntry, MaybePromise, NodeSignature, SignatureParts } from "./types.js";
 export { MemoryCache } from "./memory.js";
 export {
   DiskCache,

@@ -58,4 +58,23 @@ export interface CacheBackend {
    * access times) can persist them. Errors are reported, never thrown into the run.
    */
   flush?(): MaybePromise<void>;
+  /**
+   * Optional bulk lookup, used by the runner for the items of a mapped node when present: the
+   * entries of `keys`, in the same order, `undefined` where absent. Lets a disk or network
+   * backend answer thousands of items in one transaction or round trip.
+   */
+  getMany?(keys: readonly string[]): MaybePromise<(CacheEntry | undefined)[]>;
+  /**
+   * Optional bulk store, the counterpart of `getMany`. Resolves to nothing when every entry was
+   * stored, or to an array aligned with `entries` holding, for each entry that was not stored,
+   * the error saying why (a `NotStorableError` for a value the backend cannot keep faithfully)
+   * and `undefined` for the ones that were.
+   */
+  setMany?(entries: readonly BlobWrite[]): MaybePromise<(Error | undefined)[] | void>;
+}
+
+/** One write of a `setMany` batch. */
+export interface BlobWrite {
+  key: string;
+  entry: CacheEntry;
 }

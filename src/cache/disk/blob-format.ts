@@ -19,7 +19,7 @@
  */
 import { hashBytes } from "../../hashing/xxhash.js";
 import type { CacheEntry } from "../types.js";
-import { deserializeValue, serializeValue } from "./value-codec.js";
+import { deserializeValue, serializeValue } from "../values/value-codec.js";
 
 export const BLOB_FORMAT_VERSION = 1;
 export const HEADER_BYTES = 32;

@@ -15,8 +15,8 @@ import type { CacheEntry } from "../types.js";
 import { writeFileAtomic, removeQuietly } from "./atomic-write.js";
 import { decodeBlob, decodeInfo, encodeBlob, INFO_PROBE_BYTES, type BlobInfo } from "./blob-format.js";
 import { blobIdOf, blobPath, type CacheLayout } from "./layout.js";
-import { NotStorableError } from "./not-storable-error.js";
-import { findUnstorable } from "./storable.js";
+import { NotStorableError } from "../values/not-storable-error.js";
+import { findUnstorable } from "../values/storable.js";
 import { debugCache } from "../../debug/index.js";
 
 /** Uses closer together than this are one use as far as eviction is concerned. */

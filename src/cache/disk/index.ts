@@ -13,6 +13,6 @@
  * - `lastFlush`: what the last `flush()` did (signatures and uses written, eviction).
  */
 export { DiskCache, DEFAULT_CACHE_DIR, DEFAULT_MAX_SIZE, type DiskCacheOptions, type FlushReport, type PruneOptions, type PruneResult } from "./disk-cache.js";
-export { NotStorableError } from "./not-storable-error.js";
+export { NotStorableError } from "../values/not-storable-error.js";
 export { LockBusyError } from "./process-lock.js";
 export type { DiskCacheStats, NodeUsage, StoredEntryInfo } from "./inspect.js";
