@@ -2,24 +2,12 @@
  * Scores documents against queries. `embed` stands in for a call to an embedding model (it
  * waits 300 ms per document, as a remote model would); it is mapped over the documents and
  * cached per document, so a second run loads every vector from the disk cache instead.
+ * Run it through daft's loader (`daft run pipeline.mjs`), so each cached step's fingerprint
+ * covers the helpers it imports: an edit to text-vectors.mjs re-runs exactly the steps that use it.
  */
 import { CacheConfig, DiskCache, Pipeline, Runner, func } from "daft";
 import { documents, queries } from "./documents.mjs";
-
-const DIMENSIONS = 64;
-
-/** Character-trigram hashing into a fixed-size, normalised vector. */
-function vectorise(text) {
-  const vector = new Float64Array(DIMENSIONS);
-  const clean = ` ${text.toLowerCase().replace(/[^a-z0-9 ]/g, "")} `;
-  for (let i = 0; i + 3 <= clean.length; i++) {
-    let h = 2166136261;
-    for (let j = i; j < i + 3; j++) h = Math.imul(h ^ clean.charCodeAt(j), 16777619);
-    vector[(h >>> 0) % DIMENSIONS] += 1;
-  }
-  const norm = Math.hypot(...vector) || 1;
-  return vector.map((value) => value / norm);
-}
+import { vectorise } from "./text-vectors.mjs";
 
 const embed = func({ output: "docVector", mapAxis: "doc", cache: true }, async ({ doc }) => {
   await new Promise((resolve) => setTimeout(resolve, 300)); // a remote model's latency
@@ -43,7 +31,7 @@ const pipeline = new Pipeline({ functions: [embed, embedQueries, score, rank] })
 const runner = new Runner({
   mode: "local",
   concurrency: 3, // at most three model calls at a time
-  cacheConfig: new CacheConfig({ enabled: true, backend: new DiskCache({ cacheDir: process.env.DEMO_CACHE_DIR ?? ".cache" }) }),
+  cacheConfig: new CacheConfig({ enabled: true, verbose: "explain", backend: new DiskCache({ cacheDir: process.env.DEMO_CACHE_DIR ?? ".cache" }) }),
 });
 
 const started = performance.now();
