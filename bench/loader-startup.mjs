@@ -10,7 +10,8 @@
 // (default 40) whole processes, as wall time and as CPU time of the whole process (all
 // threads; much less disturbed by other work on the machine). A third column runs a load hook that does nothing, registered
 // with the same API: the floor any loader pays on that Node version. Node 22 and 24 are the binaries the tests install
-// (node_modules/.cache/daft-test-nodes/<major>); run the loader tests once to get them.
+// (node_modules/.cache/daft-test-nodes/<major>; run the loader tests once to get them), or the ones
+// DAFT_TEST_NODE_22 / DAFT_TEST_NODE_24 name.
 // Targets: ≤ 1.15× plain node with module.register (Node 20), ≤ 1.05× with module.registerHooks.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -83,6 +84,8 @@ const median = (values) => {
 };
 
 function otherNode(major) {
+  const given = process.env[`DAFT_TEST_NODE_${major}`];
+  if (given) return given;
   const marker = join(repo, "node_modules", ".cache", "daft-test-nodes", String(major), "installed.txt");
   return existsSync(marker) ? readFileSync(marker, "utf8") : undefined;
 }

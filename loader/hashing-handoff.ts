@@ -1,11 +1,11 @@
 /**
  * The hash functions of the loader's cold path (cold-path.ts), handed over by the loader.
  *
- * The cold path is loaded with `require()` from a synchronous hook, and `require()` cannot load
- * a module graph that has a top-level await, which the xxhash module has (it instantiates its
- * WebAssembly once, asynchronously). So the cold-path bundle is built with this module in place
- * of src/hashing/xxhash.ts (scripts/bundle.mjs), and the loader, which imported xxhash at start-up,
- * passes its functions in before anything is hashed: one WebAssembly instance per thread still.
+ * The cold path is a bundle of its own (loaded with `require()` from a synchronous hook), and
+ * bundling src/hashing/xxhash.ts into it would give the thread a second xxhash module and a second
+ * WebAssembly instance. So the cold-path bundle is built with this module in place of
+ * src/hashing/xxhash.ts (scripts/bundle.mjs), and the loader, which imported xxhash at start-up,
+ * passes its functions in before anything is hashed: one WebAssembly instance per thread.
  */
 import type * as Xxhash from "../src/hashing/xxhash.js";
 

@@ -19,8 +19,9 @@ if (typeof (nodeModule as { registerHooks?: unknown }).registerHooks === "functi
   installSyncHooks((rootOf) => loaderCacheDir(undefined, undefined, rootOf));
 } else {
   const cacheDir = loaderCacheDir();
-  // Imported here only: worker_threads costs ~2 ms to load, which the registerHooks path saves.
-  const { MessageChannel } = await import("node:worker_threads");
+  // Loaded here only: worker_threads costs ~2 ms to load, which the registerHooks path saves.
+  // Synchronously, so this entry has no top-level await and also loads with require().
+  const { MessageChannel } = process.getBuiltinModule("node:worker_threads");
   const { port1, port2 } = new MessageChannel();
   // [0]: saved, [1]: cold path loaded (the indices are SAVED and COLD_PATH in async-hooks.ts,
   // which is not imported here: it is the hooks thread's bundle).

@@ -10,11 +10,13 @@
 //                               only when the warm path cannot answer a module: a warm start
 //                               compiles ~15 KB instead of ~50 KB
 // npm packages stay external (heavy ones are loaded lazily), and so does the xxhash module, so
-// the runtime and the loader share one WebAssembly instance; the cold path, which require()
-// cannot load with xxhash's top-level await in its graph, gets the loader's hash functions
-// through loader/hashing-handoff.ts instead. The other files tsc wrote stay as they are, for the
-// remaining entries (transform, plugins, CLI) and their type declarations.
+// the runtime and the loader share one WebAssembly instance; the cold path gets the loader's hash
+// functions through loader/hashing-handoff.ts instead. The other files tsc wrote stay as they
+// are, for the remaining entries (transform, plugins, CLI) and their type declarations, except:
+//   dist/src/hashing/xxhash.js  rebuilt with xxhash-wasm's binary inline (from source it is read
+//                               from the installed package), so no published file reads it
 import { build } from "esbuild";
+import { rmSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -47,6 +49,19 @@ function handOffXxhash() {
         const target = resolve(args.resolveDir, args.path.replace(/\.js$/, ".ts"));
         return target === xxhashSource ? { path: handoff } : undefined;
       });
+    },
+  };
+}
+
+/** The binary module becomes its bytes, inline (esbuild's `binary` loader). */
+async function inlineXxhashBinary() {
+  const binaryModule = join(repo, "dist", "src", "hashing", "xxhash-wasm-binary.js");
+  const { default: binary } = await import(binaryModule);
+  return {
+    name: "inline-xxhash-binary",
+    setup(context) {
+      context.onResolve({ filter: /\/xxhash-wasm-binary\.js$/ }, () => ({ path: "xxhash-wasm/xxhash.wasm", namespace: "inline" }));
+      context.onLoad({ filter: /.*/, namespace: "inline" }, () => ({ contents: binary, loader: "binary" }));
     },
   };
 }
@@ -87,4 +102,11 @@ await Promise.all([
     outdir: "dist/src",
     plugins: [keepXxhashShared("dist/src")],
   }),
+  build({
+    ...common,
+    entryPoints: ["src/hashing/xxhash.ts"],
+    outdir: "dist/src/hashing",
+    plugins: [await inlineXxhashBinary()],
+  }),
 ]);
+for (const suffix of [".js", ".js.map", ".d.ts"]) rmSync(join(repo, "dist", "src", "hashing", `xxhash-wasm-binary${suffix}`), { force: true });

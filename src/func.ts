@@ -76,6 +76,12 @@ export const originalFunction: unique symbol = Symbol("daft.fn");
 export function func<const O extends string, P, R, const A extends string | undefined = undefined>(
   options: FuncOptions<O, A>,
   fn: (input: P) => R,
+  /**
+   * The build info, injected by daft's build step (the Node loader or a bundler plugin) into
+   * the compiled code; never pass it yourself. Declared so that the injected code type-checks
+   * where a TypeScript compiler runs after daft (ts-loader in webpack, for one).
+   */
+  build?: BuildInfo,
 ): DaftFunction<O, P, R, A>;
 export function func(options: FuncOptions, fn: (input: never) => unknown, build?: BuildInfo): DaftFunction {
   const meta = buildMeta(options, fn, isBuildInfo(build) ? build : undefined);

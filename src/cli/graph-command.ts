@@ -1,17 +1,22 @@
 /**
  * `daft graph <module>#<export> [--format mermaid|dot|svg] [--direction TB|LR] [--out file]`:
- * imports the module, takes the named Pipeline export and prints or writes its picture.
- * Without `#export`, the module's one Pipeline export (or its default export) is used.
+ * prints or writes the picture of a Pipeline a module exports. Without `#export`, the module's
+ * one Pipeline export (or its default export) is used.
+ *
+ * The module is imported in a child process (graph-child.ts) whose stdout and stderr go to this
+ * process's stderr, and the picture comes back over IPC: what the module prints when it is
+ * imported never enters the picture.
  */
+import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, extname, resolve } from "node:path";
-import { Pipeline } from "../pipeline.js";
+import { fileURLToPath } from "node:url";
 import { dotToSvg } from "../pictures/index.js";
+import { debugCli } from "../debug/index.js";
 import { CliError, UsageError } from "./errors.js";
-import { importUserModule } from "./import-module.js";
+import type { GraphReply, GraphRequest } from "./graph-child.js";
 
 export type PictureFormat = "mermaid" | "dot" | "svg";
-export const PICTURE_FORMATS: PictureFormat[] = ["mermaid", "dot", "svg"];
 
 export interface GraphOptions {
   format?: PictureFormat;
@@ -19,41 +24,14 @@ export interface GraphOptions {
   out?: string;
 }
 
-/** The subset of a Pipeline a picture needs; also satisfied by a Pipeline of another daft copy. */
-interface PictureSource {
-  nodes: readonly unknown[];
-  toMermaid(options?: { direction?: "TB" | "LR" }): string;
-  toDot(options?: { direction?: "TB" | "LR" }): string;
-}
-
-function isPipeline(value: unknown): value is PictureSource {
-  if (value instanceof Pipeline) return true;
-  const candidate = value as Partial<PictureSource> | null;
-  return (
-    typeof candidate === "object" &&
-    candidate !== null &&
-    Array.isArray(candidate.nodes) &&
-    typeof candidate.toMermaid === "function" &&
-    typeof candidate.toDot === "function"
-  );
-}
-
-/** What a value is, in words, for "export x is …, not a Pipeline". */
-export function describeValue(value: unknown): string {
-  if (value === null) return "null";
-  if (value === undefined) return "undefined";
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === "function") {
-    const output = (value as { meta?: { output?: unknown } }).meta?.output;
-    if (typeof output === "string") return `a func() node (output "${output}")`;
-    return value.name ? `a function (${value.name})` : "a function";
-  }
-  if (typeof value === "object") {
-    const name = Object.getPrototypeOf(value)?.constructor?.name as string | undefined;
-    return name && name !== "Object" ? `an instance of ${name}` : "a plain object";
-  }
-  return `a ${typeof value} (${JSON.stringify(value) ?? String(value)})`;
-}
+/** File extensions of each format daft writes. */
+const EXTENSIONS: Record<PictureFormat, readonly string[]> = {
+  mermaid: [".mmd", ".mermaid"],
+  dot: [".dot", ".gv"],
+  svg: [".svg"],
+};
+/** Picture files daft does not write, whatever --format says. */
+const OTHER_IMAGES = [".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf", ".bmp", ".tif", ".tiff"];
 
 export function parseTarget(target: string): { module: string; exportName: string | undefined } {
   const hash = target.lastIndexOf("#");
@@ -64,37 +42,47 @@ export function parseTarget(target: string): { module: string; exportName: strin
   return { module, exportName };
 }
 
-function pickExport(exports: Record<string, unknown>, module: string, exportName: string | undefined): { name: string; pipeline: PictureSource } {
-  const names = Object.keys(exports).sort();
-  const pipelines = names.filter((name) => isPipeline(exports[name]));
-  const inventory = `its exports: ${names.join(", ") || "none"}; Pipeline exports: ${pipelines.join(", ") || "none"}`;
-  if (exportName === undefined) {
-    if (isPipeline(exports.default)) return { name: "default", pipeline: exports.default };
-    if (pipelines.length === 1) return { name: pipelines[0]!, pipeline: exports[pipelines[0]!] as PictureSource };
-    if (pipelines.length === 0) throw new CliError(`${module} exports no Pipeline (${inventory})`);
-    throw new CliError(`${module} exports several Pipelines; name one, e.g. ${module}#${pipelines[0]} (${inventory})`);
+/** The format to write: --format, else from --out's extension; a usage error when they disagree or say nothing. */
+export function formatOf(options: GraphOptions): PictureFormat {
+  if (!options.out) return options.format ?? "mermaid";
+  const extension = extname(options.out).toLowerCase();
+  const known = (Object.keys(EXTENSIONS) as PictureFormat[]).find((format) => EXTENSIONS[format].includes(extension));
+  const choices = "Mermaid (.mmd, .mermaid), DOT (.dot, .gv) or SVG (.svg)";
+  if (OTHER_IMAGES.includes(extension)) {
+    throw new UsageError(`--out ${options.out}: daft graph writes ${choices}, not ${extension.slice(1).toUpperCase()}`);
   }
-  if (!(exportName in exports)) throw new CliError(`${module} has no export "${exportName}" (${inventory})`);
-  const value = exports[exportName];
-  if (!isPipeline(value)) {
-    throw new CliError(`export "${exportName}" of ${module} is ${describeValue(value)}, not a Pipeline (${inventory})`);
+  if (known && options.format && options.format !== known) {
+    throw new UsageError(`--out ${options.out} is a ${known} file name, but --format is ${options.format}`);
   }
-  return { name: exportName, pipeline: value };
+  const format = options.format ?? known;
+  if (!format) {
+    throw new UsageError(`--out ${options.out}: cannot tell the format from "${extension || "no extension"}"; name the file .mmd, .dot or .svg, or give --format (${choices})`);
+  }
+  return format;
 }
 
-function formatOf(options: GraphOptions): PictureFormat {
-  if (options.format) return options.format;
-  const extension = options.out ? extname(options.out).toLowerCase() : "";
-  if (extension === ".svg") return "svg";
-  if (extension === ".dot" || extension === ".gv") return "dot";
-  return "mermaid";
-}
-
-async function picture(pipeline: PictureSource, format: PictureFormat, direction: "TB" | "LR" | undefined): Promise<string> {
-  const options = direction ? { direction } : {};
-  if (format === "mermaid") return pipeline.toMermaid(options);
-  const dot = pipeline.toDot(options);
-  return format === "dot" ? dot : dotToSvg(dot);
+/** Imports the module in a child process and gets the picture text back. */
+function drawInChild(request: GraphRequest): Promise<Extract<GraphReply, { daftGraph: "picture" }>> {
+  const script = fileURLToPath(new URL("./graph-child.js", import.meta.url));
+  if (debugCli.enabled) debugCli("graph: importing %s in a child process", request.module);
+  // The module's stdout and stderr both go to our stderr: stdout is for the picture alone.
+  const importer = spawn(process.execPath, [script, JSON.stringify(request)], { stdio: ["ignore", 2, 2, "ipc"] });
+  return new Promise((resolvePromise, reject) => {
+    let reply: GraphReply | undefined;
+    importer.on("message", (message: GraphReply) => {
+      if (typeof message === "object" && message !== null && "daftGraph" in message) reply ??= message;
+    });
+    importer.on("error", (error) => reject(new CliError(`could not start ${process.execPath}: ${error.message}`)));
+    importer.on("exit", (code, signal) => {
+      if (reply?.daftGraph === "picture") return resolvePromise(reply);
+      if (reply?.daftGraph === "error") {
+        // The stack of what the module threw, for DEBUG=daft:* ("Caused by: …").
+        const cause = reply.causeStack === undefined ? undefined : Object.assign(new Error(reply.message), { stack: reply.causeStack });
+        return reject(new CliError(reply.message, reply.exitCode, cause ? { cause } : undefined));
+      }
+      reject(new CliError(`importing ${request.module} failed: the process importing it exited (${signal ?? `code ${code}`}) before its exports could be read`));
+    });
+  });
 }
 
 function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
@@ -103,10 +91,9 @@ function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
 
 export async function graphCommand(target: string, options: GraphOptions): Promise<void> {
   const { module, exportName } = parseTarget(target);
-  const exports = await importUserModule(module);
-  const { name, pipeline } = pickExport(exports, module, exportName);
   const format = formatOf(options);
-  const text = await picture(pipeline, format, options.direction);
+  const drawn = await drawInChild({ module, exportName, text: format === "mermaid" ? "mermaid" : "dot", direction: options.direction });
+  const text = format === "svg" ? await dotToSvg(drawn.text) : drawn.text;
   const withNewline = text.endsWith("\n") ? text : `${text}\n`;
   if (!options.out) {
     await write(process.stdout, withNewline);
@@ -115,5 +102,5 @@ export async function graphCommand(target: string, options: GraphOptions): Promi
   const out = resolve(options.out);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, withNewline);
-  await write(process.stdout, `Wrote the ${format} picture of ${module}#${name} (${pipeline.nodes.length} nodes) to ${options.out}\n`);
+  await write(process.stdout, `Wrote the ${format} picture of ${module}#${drawn.name} (${drawn.nodes} nodes) to ${options.out}\n`);
 }

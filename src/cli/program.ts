@@ -92,8 +92,13 @@ export function buildProgram(outcome: Outcome): Command {
     .argument("<module#export>", "a module path (relative to the working directory) and the name of its Pipeline export")
     .addOption(new Option("--format <format>", "picture format (default: from --out's extension, else mermaid)").choices(["mermaid", "dot", "svg"]))
     .addOption(new Option("--direction <direction>", "layout direction: top to bottom or left to right").choices(["TB", "LR"]))
-    .option("--out <file>", "write the picture to this file instead of stdout")
-    .addHelpText("after", "\nExamples:\n  daft graph src/pipeline.ts#pipeline\n  daft graph src/pipeline.ts#pipeline --out pipeline.svg")
+    .option("--out <file>", "write the picture to this file instead of stdout (.mmd, .mermaid, .dot, .gv or .svg)")
+    .addHelpText(
+      "after",
+      "\nThe module is imported, in a separate Node process, as `daft run` would run it: its top-level code runs\n" +
+        "(a pipeline it runs on import runs, and writes its cache). What it prints goes to stderr, never into the picture.\n" +
+        "\nExamples:\n  daft graph src/pipeline.ts#pipeline\n  daft graph src/pipeline.ts#pipeline --out pipeline.svg",
+    )
     .action(async (target: string, options: { format?: "mermaid" | "dot" | "svg"; direction?: "TB" | "LR"; out?: string }) => {
       const { graphCommand } = await import("./graph-command.js");
       await graphCommand(target, options);

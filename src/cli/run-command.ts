@@ -20,7 +20,11 @@ export function nodeArgumentsFor(script: string, cwd: string): string[] {
   const args = ["--import", loaderUrl()];
   const typescript = typeScriptSupport(absolute, cwd);
   if (typescript.kind === "tsx") args.push("--import", typescript.url);
-  return [...args, script];
+  if (debugCli.enabled && typescript.kind !== "not-needed") {
+    debugCli("TypeScript through %s", typescript.kind === "tsx" ? `the project's tsx (${typescript.url})` : "Node's type stripping");
+  }
+  // `--` ends Node's options: a script named like one (`-e`, `--require=…`) is still the script.
+  return [...args, "--", script];
 }
 
 /** Runs the script; resolves with the exit code to use, or re-raises the signal that killed it. */

@@ -1,6 +1,9 @@
 /**
- * How a TypeScript file gets run: Node's own type stripping where this Node has it on, else tsx
- * when the project has it installed, else a message that says how to get one of the two.
+ * How a TypeScript file gets run: through tsx when the script's project has it installed, else
+ * Node's own type stripping where this Node has it on, else a message that says how to get one of
+ * the two. tsx comes first because it resolves as TypeScript does (`import "./x.js"` finds
+ * `x.ts`); type stripping takes specifiers literally, so such a project would work on one Node
+ * and fail on the next.
  */
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
@@ -37,9 +40,9 @@ export function findTsx(fromDirs: readonly string[]): string | undefined {
 export function typeScriptSupport(file: string, cwd: string): TypeScriptSupport {
   const jsx = JSX.test(file);
   if (!jsx && !TYPESCRIPT.test(file)) return { kind: "not-needed" };
-  if (!jsx && nodeStripsTypes()) return { kind: "node" };
   const tsx = findTsx([dirname(file), cwd]);
   if (tsx) return { kind: "tsx", url: tsx };
+  if (!jsx && nodeStripsTypes()) return { kind: "node" };
   const shown = relative(cwd, file) || file;
   if (jsx) {
     throw new CliError(`${shown} needs a compiler for JSX, and tsx is not installed in this project. Install it: npm install --save-dev tsx`);

@@ -10,10 +10,9 @@
  * cache key method that calls hashValue). The inner hash writes after the outer one's pending
  * bytes (from `start`), streams only its own bytes, and `end()` gives the space back.
  */
-import type { XXHash } from "xxhash-wasm";
 import { Tag } from "./tags.js";
 import { encodeWtf8Into, isHighSurrogate, isWellFormed } from "./wtf8.js";
-import { xx } from "./xxhash.js";
+import { xx, type XXHash64Stream } from "./xxhash.js";
 
 const INITIAL_CAPACITY = 1 << 16;
 /** Binary values up to this size are copied into the buffer; larger ones are streamed in place. */
@@ -33,9 +32,9 @@ let position = 0;
 /** First byte of the current hash (0 unless nested). */
 let start = 0;
 /** The stream of the current hash, created when its bytes first overflow the buffer. */
-let stream: XXHash<bigint> | undefined;
+let stream: XXHash64Stream | undefined;
 let active = 0;
-const suspended: (number | XXHash<bigint> | undefined)[] = [];
+const suspended: (number | XXHash64Stream | undefined)[] = [];
 
 /** Starts a hash; pair every call with `end()` (in a `finally`). */
 export function begin(): void {
@@ -56,7 +55,7 @@ export function end(): void {
   active--;
   position = start;
   if (active > 0) {
-    stream = suspended.pop() as XXHash<bigint> | undefined;
+    stream = suspended.pop() as XXHash64Stream | undefined;
     start = suspended.pop() as number;
   } else {
     stream = undefined;

@@ -90,7 +90,7 @@ describe("DEBUG=daft:* in a real run", () => {
     const result = await daft(["run", "script-exit.mjs", "0"], project.dir, { env: { DEBUG: "daft:cli" } });
     expect(result.code).toBe(0);
     expect(namespacesIn(result.stderr)).toEqual(["daft:cli"]);
-    expect(result.stderr).toContain(`daft:cli spawn ${process.execPath} --import ${new URL("../../dist/loader/index.js", import.meta.url).href} script-exit.mjs 0 +`);
+    expect(result.stderr).toContain(`daft:cli spawn ${process.execPath} --import ${new URL("../../dist/loader/index.js", import.meta.url).href} -- script-exit.mjs 0 +`);
     expect(result.stderr).toMatch(/^daft:cli script exited with 0 /m);
   });
 });

@@ -137,3 +137,86 @@ describe("daft graph", () => {
     expect(existsSync(project.path("pipeline.svg"))).toBe(false);
   });
 });
+
+describe("daft graph keeps the picture clean of what the module does when imported", () => {
+  const CHATTY = [
+    'import { CacheConfig, DiskCache, Runner } from "daft";',
+    'import { pipeline } from "./src/pipeline.mjs";',
+    "",
+    'console.log("loading the pipeline…");',
+    'process.stdout.write("<svg>not the picture</svg>\\n");',
+    'console.error("a warning of the module");',
+    "// A script that runs its pipeline when imported (and writes its cache).",
+    "const runner = new Runner({ cacheConfig: new CacheConfig({ enabled: true, verbose: false, backend: new DiskCache({ cacheDir: \".chatty-cache\" }) }) });",
+    'await runner.run(pipeline, { docs: [{ id: "a", body: "x y x" }], query: "x", x: 1 });',
+    'console.log("ran it");',
+    "export { pipeline };",
+    "",
+  ].join("\n");
+
+  it("prints only the picture on stdout; the module's stdout and stderr go to stderr", async () => {
+    const project = copyCliProject();
+    project.write("chatty.mjs", CHATTY);
+    const clean = await daft(["graph", "src/pipeline.mjs#pipeline", "--format", "svg"], project.dir);
+    expect(clean.code).toBe(0);
+
+    const result = await daft(["graph", "chatty.mjs#pipeline", "--format", "svg"], project.dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(clean.stdout);
+    expect(result.stdout).toMatch(/^<svg /);
+    expect(result.stderr).toContain("loading the pipeline…\n");
+    expect(result.stderr).toContain("<svg>not the picture</svg>\n");
+    expect(result.stderr).toContain("a warning of the module\n");
+    expect(result.stderr).toContain("ran it\n");
+
+    const mermaid = await daft(["graph", "chatty.mjs#pipeline"], project.dir);
+    expect(mermaid.stdout).toBe((await daft(["graph", "src/pipeline.mjs#pipeline"], project.dir)).stdout);
+  });
+
+  it("says in its help that the module is imported and its top-level code runs", async () => {
+    const help = await daft(["graph", "--help"], copyCliProject().dir);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("The module is imported");
+    expect(help.stdout).toContain("its top-level code runs");
+    expect(help.stdout).toContain("never into the picture");
+  });
+
+  it("reports a module that exits while it is imported", async () => {
+    const project = copyCliProject();
+    project.write("quits.mjs", 'console.log("bye");\nprocess.exit(3);\n');
+    const result = await daft(["graph", "quits.mjs"], project.dir);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe("bye\ndaft: importing quits.mjs failed: the process importing it exited (code 3) before its exports could be read\n");
+  });
+});
+
+describe("daft graph --out", () => {
+  it("writes the format its extension names, and refuses a file name it cannot write or that contradicts --format (exit 2)", async () => {
+    const project = copyCliProject();
+    const mmd = await daft(["graph", "src/pipeline.mjs#pipeline", "--out", "pipeline.mmd"], project.dir);
+    expect(mmd.code).toBe(0);
+    expect(readFileSync(project.path("pipeline.mmd"), "utf8")).toMatch(/^flowchart TB/);
+    const gv = await daft(["graph", "src/pipeline.mjs#pipeline", "--out", "pipeline.gv"], project.dir);
+    expect(gv.code).toBe(0);
+    expect(readFileSync(project.path("pipeline.gv"), "utf8")).toMatch(/^digraph pipeline \{/);
+
+    const refused: Array<[string[], string]> = [
+      [["--out", "pipeline.png"], "daft: --out pipeline.png: daft graph writes Mermaid (.mmd, .mermaid), DOT (.dot, .gv) or SVG (.svg), not PNG\n"],
+      [["--out", "pipeline.png", "--format", "svg"], "daft: --out pipeline.png: daft graph writes Mermaid (.mmd, .mermaid), DOT (.dot, .gv) or SVG (.svg), not PNG\n"],
+      [
+        ["--out", "pipeline.txt"],
+        'daft: --out pipeline.txt: cannot tell the format from ".txt"; name the file .mmd, .dot or .svg, or give --format (Mermaid (.mmd, .mermaid), DOT (.dot, .gv) or SVG (.svg))\n',
+      ],
+      [["--out", "pipeline.svg", "--format", "dot"], "daft: --out pipeline.svg is a svg file name, but --format is dot\n"],
+    ];
+    for (const [args, message] of refused) {
+      const result = await daft(["graph", "src/pipeline.mjs#pipeline", ...args], project.dir);
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.stdout, args.join(" ")).toBe("");
+      expect(result.stderr, args.join(" ")).toBe(message);
+    }
+    expect(existsSync(project.path("pipeline.png"))).toBe(false);
+    expect(existsSync(project.path("pipeline.txt"))).toBe(false);
+  });
+});

@@ -111,3 +111,46 @@ describe("daft run", () => {
     expect(none.stderr).toContain("daft: missing required argument 'script'");
   });
 });
+
+describe("daft run picks tsx over type stripping", () => {
+  for (const major of [22, 24] as const) {
+    it(`runs .ts files that import with .js specifiers through the project's tsx on Node ${major}, and says so under DEBUG`, async () => {
+      const node = await otherNode(major);
+      const project = copyCliProject({ tsx: true });
+      const result = await daft(["run", "ts-nodenext/run.ts", "ann"], project.dir, { node, env: { DEBUG: "daft:cli" } });
+      expect(result.code, result.stderr).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual({ greetings: ["hello ann"], hashSource: "build" });
+      expect(result.stderr).toMatch(/daft:cli TypeScript through the project's tsx \(file:\/\/\S+\)/);
+
+      // Without tsx, Node's own type stripping runs it (and says so); it takes ./greeting.js literally.
+      const stripped = await daft(["run", "ts/run.ts", "bo"], copyCliProject().dir, { node, env: { DEBUG: "daft:cli" } });
+      expect(stripped.code, stripped.stderr).toBe(0);
+      expect(stripped.stderr).toContain("daft:cli TypeScript through Node's type stripping");
+    }, 180_000);
+  }
+});
+
+describe("daft run never reads the script name as a Node option", () => {
+  it("runs a file named like an option (-e, --print) as the script", async () => {
+    const project = copyCliProject();
+    for (const name of ["-e", "--print"]) {
+      project.write(name, `console.log("the file named ${name}", JSON.stringify(process.argv.slice(2)));\n`);
+      const result = await daft(["run", "--", name, 'console.log("evaluated")'], project.dir);
+      expect(result.stderr, name).toBe("");
+      expect(result.code, name).toBe(0);
+      expect(result.stdout, name).toBe(`the file named ${name} ["console.log(\\"evaluated\\")"]\n`);
+    }
+  });
+
+  it("reports a missing script whose name looks like an option, and refuses an option in its place", async () => {
+    const project = copyCliProject();
+    const missing = await daft(["run", "--", "-e", 'console.log("evaluated")'], project.dir);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toBe("");
+    expect(missing.stderr).toBe(`daft: script not found: -e (looked for ${project.path("-e")})\n`);
+    const option = await daft(["run", "-e", 'console.log("evaluated")'], project.dir);
+    expect(option.code).toBe(2);
+    expect(option.stdout).toBe("");
+    expect(option.stderr).toContain("daft: unknown option '-e'");
+  });
+});

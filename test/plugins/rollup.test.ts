@@ -5,12 +5,13 @@
  * then Rollup's watch mode: an edit two imports below a node re-transforms the module that
  * declares the node, although Rollup itself only knows that it changed a module further down.
  */
-import { rollup, watch, type RollupOptions, type RollupWatcher, type RollupWatcherEvent } from "rollup";
+import { rollup, watch, type RollupOptions } from "rollup";
 import { afterAll, describe, expect, it } from "vitest";
 import daft from "../../plugins/rollup.js";
 import { describeBundlerPlugin } from "../helpers/bundler-suite.js";
 import { removeTempDirs, type FixtureCopy } from "../helpers/fixture.js";
-import { ageFiles, copyPluginApp, hashesOf, runBuilt, transformHashes } from "../helpers/plugin-app.js";
+import { copyPluginApp } from "../helpers/plugin-app.js";
+import { expectWatchReTransformsImporter } from "../helpers/rollup-like.js";
 import { stripTypesRollupPlugin } from "../helpers/strip-types.js";
 
 afterAll(removeTempDirs);
@@ -37,39 +38,10 @@ describeBundlerPlugin("rollup", async (copy, outFile) => {
   expect(warnings).toEqual([]);
 });
 
-/** Resolves with the next event of one of these kinds. */
-function nextEvent(watcher: RollupWatcher, codes: Array<RollupWatcherEvent["code"]>): Promise<RollupWatcherEvent> {
-  return new Promise((resolve) => {
-    const listener = (event: RollupWatcherEvent): void => {
-      if ("result" in event && event.result) void event.result.close();
-      if (!codes.includes(event.code)) return;
-      watcher.off("event", listener);
-      resolve(event);
-    };
-    watcher.on("event", listener);
-  });
-}
-
 describe("daft/rollup in watch mode", () => {
   it("re-transforms the importer when a file two imports down changes", async () => {
     const copy = copyPluginApp();
     const warnings: string[] = [];
-    ageFiles(copy);
-    const watcher = watch({ ...options(copy, "out/main.mjs", warnings), watch: { buildDelay: 50 } });
-    try {
-      expect((await nextEvent(watcher, ["END", "ERROR"])).code).toBe("END");
-      const first = hashesOf(await runBuilt(copy, "out/main.mjs"));
-      expect(first).toEqual(transformHashes(copy));
-
-      const rebuilt = nextEvent(watcher, ["END", "ERROR"]);
-      copy.edit("src/text/normalise.ts", "text.toLowerCase()", "text.trim().toLowerCase()");
-      expect((await rebuilt).code).toBe("END");
-      const second = hashesOf(await runBuilt(copy, "out/main.mjs"));
-      expect(second.tokens!.depsHashes[1]).not.toBe(first.tokens!.depsHashes[1]);
-      expect(second).toEqual(transformHashes(copy));
-      expect(warnings).toEqual([]);
-    } finally {
-      await watcher.close();
-    }
+    await expectWatchReTransformsImporter(copy, () => watch({ ...options(copy, "out/main.mjs", warnings), watch: { buildDelay: 50 } }), warnings);
   });
 });
