@@ -16,7 +16,8 @@
 //   dist/src/hashing/xxhash.js  rebuilt with xxhash-wasm's binary inline (from source it is read
 //                               from the installed package), so no published file reads it
 import { build } from "esbuild";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -51,6 +52,13 @@ function handOffXxhash() {
       });
     },
   };
+}
+
+/** xxhash-wasm's licence (MIT), as a comment for the file that holds its binary. */
+function xxhashWasmNotice() {
+  const packageDir = join(dirname(createRequire(import.meta.url).resolve("xxhash-wasm")), "..");
+  const licence = readFileSync(join(packageDir, "LICENSE.md"), "utf8").trim().replaceAll("*/", "* /");
+  return `/*! The WebAssembly binary below is xxhash-wasm's (https://github.com/jungomi/xxhash-wasm):\n${licence}\n*/`;
 }
 
 /** The binary module becomes its bytes, inline (esbuild's `binary` loader). */
@@ -107,6 +115,8 @@ await Promise.all([
     entryPoints: ["src/hashing/xxhash.ts"],
     outdir: "dist/src/hashing",
     plugins: [await inlineXxhashBinary()],
+    // The file carries xxhash-wasm's binary: its licence travels with it.
+    banner: { js: xxhashWasmNotice() },
   }),
 ]);
 for (const suffix of [".js", ".js.map", ".d.ts"]) rmSync(join(repo, "dist", "src", "hashing", `xxhash-wasm-binary${suffix}`), { force: true });

@@ -50,6 +50,12 @@ describe("the packed package", () => {
     expect(license).toContain('THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND');
   });
 
+  it("carries xxhash-wasm's licence with the copy of its binary", () => {
+    const xxhash = readFileSync(join(root, "dist/src/hashing/xxhash.js"), "utf8");
+    expect(xxhash).toMatch(/^\/\*! The WebAssembly binary below is xxhash-wasm's/);
+    expect(xxhash).toContain("Copyright © 2017 Michael Jungo");
+  });
+
   it("names its repository, homepage and issue tracker", () => {
     expect(manifest.repository).toEqual({ type: "git", url: "git+https://github.com/daft-pipelines/daft.git" });
     expect(manifest.homepage).toBe("https://github.com/daft-pipelines/daft#readme");
