@@ -3,6 +3,7 @@
  * `keyAttr`, else the first of `id`, `uuid`, `key`, `name` it has, else its content hash —
  * stable across processes, so a re-ordered or extended list still finds every item.
  */
+import type { PipelineNode } from "../graph.js";
 import { hashValue } from "../hashing/hash-value.js";
 import type { Slot } from "./slots.js";
 
@@ -14,12 +15,11 @@ function keyText(value: unknown): string {
   return hashValue(value);
 }
 
-export function itemKeyOf(shape: { axis: Slot | undefined; step: { node: { meta: { keyAttr: string | undefined } } } }, index: number): string {
-  const axis = shape.axis!;
+export function itemKeyOf(node: PipelineNode, axis: Slot, index: number): string {
   const item = (axis.value as unknown[])[index];
   if (typeof item === "object" && item !== null) {
     const record = item as Record<string, unknown>;
-    const keyAttr = shape.step.node.meta.keyAttr;
+    const keyAttr = node.meta.keyAttr;
     if (keyAttr !== undefined && record[keyAttr] !== undefined && record[keyAttr] !== null) return keyText(record[keyAttr]);
     for (const name of CONVENTIONAL_KEYS) {
       const value = record[name];
