@@ -5,6 +5,7 @@
 import type { CacheConfig } from "../cache/config.js";
 import type { Executor } from "./executor.js";
 import type { Observers } from "./observer.js";
+import type { Limiter } from "./pool.js";
 import type { Slot } from "./slots.js";
 import type { RunStats } from "./stats.js";
 
@@ -17,8 +18,8 @@ export interface RunContext {
   stats: RunStats;
   observers: Observers;
   executor: Executor;
-  /** How many asynchronous calls may be in flight at once. */
-  concurrency: number;
+  /** The run's `concurrency`: slots for asynchronous calls, shared by every node. */
+  limiter: Limiter;
   /** Reports a backend problem (a failed lookup or store) once per message. */
   warn(message: string): void;
 }

@@ -7,12 +7,13 @@ import type { PipelineNode } from "../graph.js";
 import type { RunContext } from "./context.js";
 import type { NodeCalls } from "./node-calls.js";
 import type { MissExplanation } from "./reasons.js";
-import { newNodeStats, type CacheEvent, type CacheStatus, type NodeRunStats } from "./stats.js";
+import { newNodeStats, type CacheEvent, type CacheStatus, type NodeLog, type NodeRunStats } from "./stats.js";
 
 export class NodeReport {
   readonly stats: NodeRunStats;
   private readonly node: PipelineNode;
   private startedAt = 0;
+  private log!: NodeLog;
 
   constructor(
     private readonly calls: NodeCalls,
@@ -22,8 +23,9 @@ export class NodeReport {
     this.stats = newNodeStats(this.node.name, this.node.output, calls.mapped, calls.count);
   }
 
-  started(): void {
-    this.run.stats.nodes.push(this.stats);
+  /** `position`: the node's index in the plan, where its stats go in `runner.stats.nodes`. */
+  started(position: number): void {
+    this.log = this.run.stats.addNode(this.stats, position);
     this.startedAt = performance.now();
     this.run.observers.nodeStarted(this.node, this.calls.mapped ? this.calls.count : undefined);
   }
@@ -34,7 +36,7 @@ export class NodeReport {
    * more than deriving them twice).
    */
   hit(item: number | undefined, durationMs: number): void {
-    this.run.stats.recordHit(this.stats, this.calls, item, durationMs);
+    this.log.recordHit(this.calls, item, durationMs);
     const { observers } = this.run;
     if (observers.watchesCalls) observers.callFinished(this.event(item, this.calls.keyOf(item), "hit", durationMs));
     if (observers.watchesItems) observers.itemFinished(this.node, "hit");
@@ -63,7 +65,7 @@ export class NodeReport {
   }
 
   private record(event: CacheEvent): void {
-    this.run.stats.record(this.stats, event);
+    this.log.record(event);
     const { observers } = this.run;
     if (observers.watchesCalls) observers.callFinished(event);
     if (observers.watchesItems) observers.itemFinished(this.node, event.status);

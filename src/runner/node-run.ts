@@ -26,11 +26,12 @@ import { blobKeyOf, callSignature, fingerprintNode, type NodeFingerprint } from 
 import { combineItemHashes, Slot } from "./slots.js";
 import { hashOutput, storeResult } from "./store.js";
 
-export function runNode(step: PlannedNode, run: RunContext): MaybePromise<void> {
+/** `position`: the node's index in the plan. */
+export function runNode(step: PlannedNode, position: number, run: RunContext): MaybePromise<void> {
   const calls = new NodeCalls(step, run.slots);
   const report = new NodeReport(calls, run);
   const { node } = calls;
-  report.started();
+  report.started(position);
   return andThenCatch(
     () => {
       if (!run.config.enabled || !node.meta.cache) return runUncached(calls, report, run);
@@ -63,7 +64,7 @@ function executeAll(calls: NodeCalls, run: RunContext, each?: (call: Call, outco
     each?.(call, outcome);
   });
   const { output } = calls.node;
-  const started = runPool(calls.count, run.concurrency, (index) => {
+  const started = runPool(calls.count, run.limiter, (index) => {
     const item = calls.itemAt(index);
     return dispatch.run({ index, item, key: output, args: calls.argumentsOf(item) });
   });
@@ -141,7 +142,7 @@ class CachedCalls {
   runAll(): MaybePromise<Slot> {
     return andThen(this.prefetch(), () =>
       andThen(
-        runPool(this.calls.count, this.context.concurrency, (index) => this.lookUp(index)),
+        runPool(this.calls.count, this.context.limiter, (index) => this.lookUp(index)),
         () => (this.calls.mapped ? new Slot(this.values, "mapped", undefined, this.hashes) : new Slot(this.values[0], "value", this.hashes[0])),
       ),
     );

@@ -17,6 +17,7 @@ import { debugLogObserver } from "./debug-log.js";
 import { localExecutor } from "./local-executor.js";
 import { runNode } from "./node-run.js";
 import { Observers, type NamedObserver } from "./observer.js";
+import { Limiter } from "./pool.js";
 import { reportRun } from "./report.js";
 import { schedule } from "./schedule.js";
 import { Slot } from "./slots.js";
@@ -33,7 +34,7 @@ export interface RunnerOptions {
    * not in CI), true (also plain lines where not a TTY), false, or options (stream, timing).
    */
   progress?: ProgressOption;
-  /** How many items of an async mapped node run at once (default 16). */
+  /** How many asynchronous calls run at once, over all the nodes of a run (default 16). */
   concurrency?: number;
 }
 
@@ -71,7 +72,7 @@ export class Runner {
     run.observers.runStarted(plan.steps.map((step) => step.node));
     let failure: unknown;
     try {
-      await schedule(plan.steps, (step) => runNode(step, run));
+      await schedule(plan.steps, (step, position) => runNode(step, position, run));
     } catch (error) {
       failure = error;
     }
@@ -100,7 +101,7 @@ export class Runner {
       stats: new RunStats(),
       observers: new Observers([debugLogObserver(this.cacheConfig, Object.keys(inputs)), this.progressObserver()]),
       executor: localExecutor,
-      concurrency: this.concurrency,
+      limiter: new Limiter(this.concurrency),
       warn: (message) => this.warnOnce(message),
     };
   }
