@@ -10,6 +10,8 @@ import { itemKeyOf } from "./item-key.js";
 import type { Slot } from "./slots.js";
 import type { KeySource } from "./stats.js";
 
+const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
 interface Source {
   name: string;
   /** Undefined when the input is not given: the function's own default applies. */
@@ -27,6 +29,11 @@ export class NodeCalls implements KeySource {
   readonly count: number;
   /** Sorted by input name, so the inputs hash ignores the order of the parameter pattern. */
   private readonly sources: Source[];
+  /**
+   * What the one call of a mapped node cached as a whole depends on: every source whole, and
+   * the axis even when the function does not read it (the item count shapes the output).
+   */
+  private readonly wholeSources: Source[];
 
   constructor(step: PlannedNode, slots: ReadonlyMap<string, Slot>) {
     this.node = step.node;
@@ -41,7 +48,12 @@ export class NodeCalls implements KeySource {
         const slot = source.from === "default" ? undefined : slots.get(source.name);
         return { name: source.name, slot, alongAxis: this.mapped && slot !== undefined && (slot.kind === "mapped" || slot === axis) };
       })
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      .sort(byName);
+    this.wholeSources = this.sources.map((source) => ({ ...source, alongAxis: false }));
+    if (this.mapped && !this.sources.some((source) => source.slot === axis)) {
+      this.wholeSources.push({ name: axisName!, slot: axis, alongAxis: false });
+      this.wholeSources.sort(byName);
+    }
   }
 
   /** The item of call `index`: the index itself for a mapped node, undefined for a node that runs once. */
@@ -67,10 +79,11 @@ export class NodeCalls implements KeySource {
   /**
    * The hash of each input, in source order, joined by NUL: the text the blob key and
    * `inputsHash` are computed from. Built without an array, since a hit needs only this text; a
-   * miss splits it back with `inputHashes` (no hash contains a NUL).
+   * miss splits it back with `inputHashes` (no hash contains a NUL). `item` undefined on a
+   * mapped node: the node as a whole.
    */
   inputsTextOf(item: number | undefined): string {
-    const { sources } = this;
+    const sources = this.sourcesOf(item);
     let text = "";
     for (let i = 0; i < sources.length; i++) {
       const source = sources[i]!;
@@ -81,11 +94,15 @@ export class NodeCalls implements KeySource {
   }
 
   /** Input name → hash, from the text `inputsTextOf` gave: what a signature keeps to explain misses. */
-  inputHashes(inputsText: string): Record<string, string> {
+  inputHashes(item: number | undefined, inputsText: string): Record<string, string> {
     const hashes: Record<string, string> = {};
     const parts = inputsText.split("\u0000");
-    this.sources.forEach((source, i) => (hashes[source.name] = parts[i]!));
+    this.sourcesOf(item).forEach((source, i) => (hashes[source.name] = parts[i]!));
     return hashes;
+  }
+
+  private sourcesOf(item: number | undefined): Source[] {
+    return item === undefined && this.mapped ? this.wholeSources : this.sources;
   }
 
   private inputHash(source: Source, item: number | undefined): string {

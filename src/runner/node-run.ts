@@ -11,13 +11,14 @@
  * functions run), in chunks (see dispatch.ts). Everything stays synchronous while the backend and
  * the function are, so a hit costs microseconds.
  */
-import type { MaybePromise, NodeSignature } from "../cache/types.js";
+import type { CacheEntry, MaybePromise, NodeSignature } from "../cache/types.js";
 import { andThen, andThenCatch, isPromiseLike } from "../maybe-promise.js";
 import type { PlannedNode } from "../plan.js";
 import type { RunContext } from "./context.js";
 import { Dispatch } from "./dispatch.js";
+import { wholeEntryProblem } from "./entry-check.js";
 import type { Invocation, Outcome } from "./executor.js";
-import { lookUp, lookUpMany, whyMissed, type Found } from "./lookup.js";
+import { lookUp, lookUpMany, malformed, whyMissed, type Found } from "./lookup.js";
 import { NodeCalls } from "./node-calls.js";
 import { NodeReport } from "./node-report.js";
 import { runPool } from "./pool.js";
@@ -86,12 +87,13 @@ function runCachedWhole(calls: NodeCalls, report: NodeReport, run: RunContext, f
   const inputsText = calls.inputsTextOf(undefined);
   const blobKey = blobKeyOf(key, fingerprint, inputsText);
   const lookupStarted = performance.now();
-  return andThen(lookUp(run, node, blobKey), (entry) => {
+  return andThen(lookUp(run, node, blobKey), (found) => {
+    const entry = found && checkedWhole(run, calls, found);
     if (entry) {
       report.hit(undefined, performance.now() - lookupStarted);
       return new Slot(entry.value, "mapped", entry.outputHash, entry.itemHashes);
     }
-    const signature = callSignature(key, fingerprint, inputsText, calls.inputHashes(inputsText));
+    const signature = callSignature(key, fingerprint, inputsText, calls.inputHashes(undefined, inputsText));
     return andThen(whyMissed(run, signature), (why) => {
       const started = performance.now();
       return andThen(executeAll(calls, run), (values) => {
@@ -111,6 +113,12 @@ function runCachedWhole(calls: NodeCalls, report: NodeReport, run: RunContext, f
       });
     });
   });
+}
+
+/** A whole entry whose shape fits the items of this run, else a miss (reported once). */
+function checkedWhole(run: RunContext, calls: NodeCalls, entry: CacheEntry): CacheEntry | undefined {
+  const problem = wholeEntryProblem(entry, calls.count);
+  return problem === undefined ? entry : malformed(run, calls.node, problem);
 }
 
 /** What storing and reporting a miss need once the executor returns. */
@@ -188,7 +196,7 @@ class CachedCalls {
   }
 
   private miss(index: number, item: number | undefined, key: string, inputsText: string, blobKey: string): MaybePromise<void> {
-    const signature = callSignature(key, this.fingerprint, inputsText, this.calls.inputHashes(inputsText));
+    const signature = callSignature(key, this.fingerprint, inputsText, this.calls.inputHashes(item, inputsText));
     return andThen(whyMissed(this.context, signature), (why) =>
       this.dispatch.run({ index, item, key, args: this.calls.argumentsOf(item), blobKey, signature, why }),
     );
