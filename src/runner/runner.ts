@@ -72,7 +72,8 @@ export class Runner {
     run.observers.runStarted(plan.steps.map((step) => step.node));
     let failure: unknown;
     try {
-      await schedule(plan.steps, (step, position) => runNode(step, position, run));
+      const pending = schedule(plan.steps, (step, position) => runNode(step, position, run));
+      if (pending) await pending;
     } catch (error) {
       failure = error;
     }

@@ -25,7 +25,7 @@ describe("a mapped node cached as a whole (perItemCaching: false)", () => {
   });
 
   it("counts the axis even when the function does not read it: the item count shapes the output", async () => {
-    const label = func({ output: "labels", mapAxis: "item", cache: true, inputs: ["prefix"] }, ({ prefix }: { prefix: string }) => `${prefix}!`);
+    const label = func({ output: "labels", mapAxis: "item", cache: true, inputs: ["prefix"] }, ({ prefix }: { prefix: string; item?: number }) => `${prefix}!`);
     const runner = wholeRunner();
     const pipeline = new Pipeline({ functions: [label] });
     expect((await runner.run(pipeline, { item: [1, 2], prefix: "p" })).labels).toEqual(["p!", "p!"]);
