@@ -5,26 +5,18 @@
  */
 import { DefinitionError } from "./errors.js";
 import { originalFunction, type NodeMeta } from "./func.js";
+import type { PipelineGraph, PipelineNode } from "./graph.js";
 import type { AnyDaftFunction } from "./pipeline-types.js";
 import { planRun, type RunPlan } from "./plan.js";
 import { pipelineToDot, pipelineToMermaid, type PictureOptions } from "./pictures/index.js";
 
-export interface PipelineNode {
-  /** Registration index: the tie-breaker that keeps the order of independent nodes stable. */
-  readonly index: number;
-  /** The function's name, or its output when anonymous. */
-  readonly name: string;
-  readonly output: string;
-  readonly meta: NodeMeta;
-  /** The user's function, called with one object of inputs. */
-  readonly fn: (input: Record<string, unknown>) => unknown;
-}
+export type { PipelineNode } from "./graph.js";
 
 export interface PipelineOptions<F extends readonly AnyDaftFunction[]> {
   functions: F;
 }
 
-export class Pipeline<const F extends readonly AnyDaftFunction[] = readonly AnyDaftFunction[]> {
+export class Pipeline<const F extends readonly AnyDaftFunction[] = readonly AnyDaftFunction[]> implements PipelineGraph {
   readonly nodes: readonly PipelineNode[];
   /** Node by output name. */
   readonly producers: ReadonlyMap<string, PipelineNode>;

@@ -4,7 +4,7 @@
  * first; independent nodes in registration order).
  */
 import { DefinitionError, ResolutionError } from "./errors.js";
-import type { Pipeline, PipelineNode } from "./pipeline.js";
+import type { PipelineGraph, PipelineNode } from "./graph.js";
 
 export type InputSource =
   | { name: string; from: "node"; producer: PipelineNode }
@@ -16,6 +16,8 @@ export interface PlannedNode {
   node: PipelineNode;
   /** One per input, in the order of `node.meta.inputs`. */
   sources: InputSource[];
+  /** The steps whose outputs this one reads (its inputs' producers and its axis's producer). */
+  dependsOn: PlannedNode[];
 }
 
 export interface RunPlan {
@@ -24,14 +26,16 @@ export interface RunPlan {
   itemHashReaders: ReadonlyMap<string, number>;
 }
 
-export function planRun(pipeline: Pipeline, given: ReadonlySet<string>): RunPlan {
+export function planRun(pipeline: PipelineGraph, given: ReadonlySet<string>): RunPlan {
   rejectOutputsGivenAsInputs(pipeline, given);
-  const planned = pipeline.nodes.map((node) => ({ node, sources: sourcesOf(node, pipeline, given) }));
+  const planned: PlannedNode[] = pipeline.nodes.map((node) => ({ node, sources: sourcesOf(node, pipeline, given), dependsOn: [] }));
   reportMissing(planned, pipeline, given);
-  return { steps: order(planned, pipeline), itemHashReaders: countItemHashReaders(planned) };
+  const byNode = new Map(planned.map((step) => [step.node, step]));
+  for (const step of planned) step.dependsOn = dependenciesOf(step, byNode, pipeline);
+  return { steps: order(planned), itemHashReaders: countItemHashReaders(planned) };
 }
 
-function rejectOutputsGivenAsInputs(pipeline: Pipeline, given: ReadonlySet<string>): void {
+function rejectOutputsGivenAsInputs(pipeline: PipelineGraph, given: ReadonlySet<string>): void {
   for (const name of given) {
     const producer = pipeline.producers.get(name);
     if (producer) {
@@ -43,7 +47,7 @@ function rejectOutputsGivenAsInputs(pipeline: Pipeline, given: ReadonlySet<strin
   }
 }
 
-function sourcesOf(node: PipelineNode, pipeline: Pipeline, given: ReadonlySet<string>): InputSource[] {
+function sourcesOf(node: PipelineNode, pipeline: PipelineGraph, given: ReadonlySet<string>): InputSource[] {
   return node.meta.inputs.map((name): InputSource => {
     const producer = pipeline.producers.get(name);
     if (producer) {
@@ -56,7 +60,7 @@ function sourcesOf(node: PipelineNode, pipeline: Pipeline, given: ReadonlySet<st
   });
 }
 
-function reportMissing(planned: PlannedNode[], pipeline: Pipeline, given: ReadonlySet<string>): void {
+function reportMissing(planned: PlannedNode[], pipeline: PipelineGraph, given: ReadonlySet<string>): void {
   const blocked: string[] = [];
   for (const { node, sources } of planned) {
     const missing = sources.filter((source) => source.from === "input" && !given.has(source.name)).map((source) => source.name);
@@ -76,7 +80,7 @@ function reportMissing(planned: PlannedNode[], pipeline: Pipeline, given: Readon
 }
 
 /** Dependencies of a step: the producers of its inputs, and of its map axis. */
-function dependenciesOf(step: PlannedNode, byNode: Map<PipelineNode, PlannedNode>, pipeline: Pipeline): PlannedNode[] {
+function dependenciesOf(step: PlannedNode, byNode: Map<PipelineNode, PlannedNode>, pipeline: PipelineGraph): PlannedNode[] {
   const deps = new Set<PlannedNode>();
   for (const source of step.sources) if (source.from === "node") deps.add(byNode.get(source.producer)!);
   const axis = step.node.meta.mapAxis;
@@ -85,29 +89,27 @@ function dependenciesOf(step: PlannedNode, byNode: Map<PipelineNode, PlannedNode
   return [...deps];
 }
 
-function order(planned: PlannedNode[], pipeline: Pipeline): PlannedNode[] {
-  const byNode = new Map(planned.map((step) => [step.node, step]));
-  const deps = new Map(planned.map((step) => [step, dependenciesOf(step, byNode, pipeline)]));
+function order(planned: PlannedNode[]): PlannedNode[] {
   const done = new Set<PlannedNode>();
   const result: PlannedNode[] = [];
   // Repeatedly take the first node (registration order) whose dependencies are all done:
   // quadratic in the worst case, but pipelines have tens of nodes, and the result is stable.
   while (result.length < planned.length) {
-    const next = planned.find((step) => !done.has(step) && deps.get(step)!.every((dep) => done.has(dep)));
-    if (!next) throw new ResolutionError(describeCycle(planned.filter((step) => !done.has(step)), deps));
+    const next = planned.find((step) => !done.has(step) && step.dependsOn.every((dep) => done.has(dep)));
+    if (!next) throw new ResolutionError(describeCycle(planned.filter((step) => !done.has(step))));
     done.add(next);
     result.push(next);
   }
   return result;
 }
 
-function describeCycle(remaining: PlannedNode[], deps: Map<PlannedNode, PlannedNode[]>): string {
+function describeCycle(remaining: PlannedNode[]): string {
   // Walk dependencies from any remaining node until a node repeats: that loop is a cycle.
   const path: PlannedNode[] = [];
   let current: PlannedNode | undefined = remaining[0]!;
   while (current && !path.includes(current)) {
     path.push(current);
-    current = deps.get(current)!.find((dep) => remaining.includes(dep));
+    current = current.dependsOn.find((dep) => remaining.includes(dep));
   }
   const cycle = current ? path.slice(path.indexOf(current)) : path;
   const names = [...cycle, cycle[0]!].reverse().map((step) => `"${step.node.name}" (output "${step.node.output}")`);

@@ -3,7 +3,7 @@
  * gives the same bytes), optionally coloured by what a run did, and SVG rendered in-process.
  */
 import { DefinitionError } from "../errors.js";
-import type { Pipeline } from "../pipeline.js";
+import type { PipelineGraph } from "../graph.js";
 import type { CacheStats } from "../runner/stats.js";
 import { writeDot } from "./dot.js";
 import { writeMermaid } from "./mermaid.js";
@@ -26,17 +26,17 @@ function directionOf(options: PictureOptions): "TB" | "LR" {
 }
 
 /** A Mermaid flowchart (paste into Markdown inside a ```mermaid block). */
-export function pipelineToMermaid(pipeline: Pipeline, options: PictureOptions = {}): string {
+export function pipelineToMermaid(pipeline: PipelineGraph, options: PictureOptions = {}): string {
   return writeMermaid(buildPictureModel(pipeline, options.stats), directionOf(options));
 }
 
 /** A Graphviz DOT digraph (render with `dot -Tsvg`, or with `pipelineToSvg`). */
-export function pipelineToDot(pipeline: Pipeline, options: PictureOptions = {}): string {
+export function pipelineToDot(pipeline: PipelineGraph, options: PictureOptions = {}): string {
   return writeDot(buildPictureModel(pipeline, options.stats), directionOf(options));
 }
 
 /** An SVG picture, laid out by Graphviz running in this process (no system install needed). */
-export function pipelineToSvg(pipeline: Pipeline, options: PictureOptions = {}): Promise<string> {
+export function pipelineToSvg(pipeline: PipelineGraph, options: PictureOptions = {}): Promise<string> {
   return dotToSvg(pipelineToDot(pipeline, options));
 }
 

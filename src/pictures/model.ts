@@ -4,7 +4,7 @@
  * a run's stats are given. Everything is listed in a fixed order (first use, then registration)
  * so the same pipeline always gives the same text.
  */
-import type { Pipeline, PipelineNode } from "../pipeline.js";
+import type { PipelineGraph, PipelineNode } from "../graph.js";
 import type { CacheStats, NodeRunStats } from "../runner/stats.js";
 import { defaultLabel, defaultSourcesOf } from "./defaults.js";
 import { stableId } from "./ids.js";
@@ -69,7 +69,7 @@ const inputId = (name: string) => stableId("input", name);
 const functionId = (node: PipelineNode) => stableId("fn", node.output);
 const resultId = (output: string) => stableId("result", output);
 
-export function buildPictureModel(pipeline: Pipeline, stats: CacheStats | undefined): PictureModel {
+export function buildPictureModel(pipeline: PipelineGraph, stats: CacheStats | undefined): PictureModel {
   const inputs = describeInputs(pipeline);
   const runStats = new Map((stats?.nodes ?? []).map((node) => [node.output, node]));
   const functions = pipeline.nodes.map((node) => describeFunction(node, runStats.get(node.output)));
@@ -97,7 +97,7 @@ export function buildPictureModel(pipeline: Pipeline, stats: CacheStats | undefi
   return { inputs, functions, results, edges, statuses: STATUS_ORDER.filter((status) => present.has(status)) };
 }
 
-function describeInputs(pipeline: Pipeline): PictureInput[] {
+function describeInputs(pipeline: PipelineGraph): PictureInput[] {
   const optional = new Set(pipeline.optionalInputs);
   const sourcesByNode = new Map<PipelineNode, Map<string, string>>();
   const defaultsOf = (node: PipelineNode) => {
@@ -155,12 +155,12 @@ function statusText(stats: NodeRunStats, status: CacheStatusClass): string {
   }
 }
 
-function sourceId(pipeline: Pipeline, name: string): string {
+function sourceId(pipeline: PipelineGraph, name: string): string {
   const producer = pipeline.producers.get(name);
   return producer ? functionId(producer) : inputId(name);
 }
 
-function edgeKind(pipeline: Pipeline, consumer: PipelineNode, input: string): EdgeKind {
+function edgeKind(pipeline: PipelineGraph, consumer: PipelineNode, input: string): EdgeKind {
   const producer = pipeline.producers.get(input);
   if (consumer.meta.mapAxis !== undefined) return input === consumer.meta.mapAxis ? "map" : "plain";
   const mappedProducer = producer !== undefined && producer.meta.mapAxis !== undefined;

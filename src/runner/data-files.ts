@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { hashBytes, hashString } from "../hashing/xxhash.js";
 import { findProjectRoot } from "../project-root.js";
-import type { PipelineNode } from "../pipeline.js";
+import type { PipelineNode } from "../graph.js";
 
 type Tinyglobby = typeof import("tinyglobby");
 let tinyglobby: Tinyglobby | undefined;

@@ -3,6 +3,7 @@
  *   [CACHE] result: ✗ MISS (1.00s) | [CACHE] doubled: ✓ HIT | total: NO-CACHE (0.01s)
  * A mapped node gives one part with its hit and miss counts.
  */
+import type { CacheConfig } from "../cache/config.js";
 import type { CacheEvent, NodeRunStats, RunStats } from "./stats.js";
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)}s`;
@@ -52,4 +53,10 @@ function summariseReasons(events: CacheEvent[]): string {
 
 export function formatCacheSummary(stats: RunStats, explain: boolean): string {
   return stats.nodes.map((node) => part(node, stats.nonHitEvents(node), explain)).join(" | ");
+}
+
+/** Writes the summary of a finished run to stderr, when the cache is on and verbose. */
+export function reportRun(stats: RunStats, config: CacheConfig): void {
+  if (!config.enabled || !config.verbose || stats.nodes.length === 0) return;
+  process.stderr.write(`${formatCacheSummary(stats, config.verbose === "explain")}\n`);
 }

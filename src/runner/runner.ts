@@ -1,19 +1,27 @@
 /**
- * `Runner`: executes a pipeline. Nodes run in dependency order; a mapped node's items overlap
- * up to `concurrency` when its function is async; cached nodes are looked up first.
+ * `Runner`: executes a pipeline. A run reads top to bottom:
+ *   plan      pipeline.planFor(inputs): where each input comes from, the order (plan.ts)
+ *   schedule  which node runs when (schedule.ts)
+ *   per node  each call looked up, run on the executor if it missed, stored (node-run.ts)
+ *   report    runner.stats, the observers (progress, debug log), the [CACHE] summary (report.ts)
+ * The executor is where functions run: this process for mode "local" (local-executor.ts).
  */
 import { CacheConfig, type CacheConfigOptions } from "../cache/config.js";
 import { DefinitionError, ResolutionError } from "../errors.js";
 import type { Pipeline } from "../pipeline.js";
 import type { AnyDaftFunction, PipelineResult, RunArguments } from "../pipeline-types.js";
+import type { RunPlan } from "../plan.js";
 import { checkProgressOption, createProgressObserver, type ProgressOption } from "../progress/index.js";
-import { executeNode, type RunContext } from "./execute-node.js";
-import { safely, type RunObserver } from "./observer.js";
-import { formatCacheSummary } from "./report.js";
+import type { RunContext } from "./context.js";
+import { debugLogObserver } from "./debug-log.js";
+import { localExecutor } from "./local-executor.js";
+import { runNode } from "./node-run.js";
+import { Observers, type NamedObserver } from "./observer.js";
+import { Limiter } from "./pool.js";
+import { reportRun } from "./report.js";
+import { schedule } from "./schedule.js";
 import { Slot } from "./slots.js";
 import { RunStats, type CacheStats } from "./stats.js";
-import { debugRunner } from "../debug/index.js";
-import { logRunFinished } from "../debug/describe.js";
 
 export type RunnerMode = "local" | "threads" | "distributed" | "auto";
 
@@ -26,7 +34,7 @@ export interface RunnerOptions {
    * not in CI), true (also plain lines where not a TTY), false, or options (stream, timing).
    */
   progress?: ProgressOption;
-  /** How many items of an async mapped node run at once (default 16). */
+  /** How many asynchronous calls run at once, over all the nodes of a run (default 16). */
   concurrency?: number;
 }
 
@@ -59,50 +67,50 @@ export class Runner {
       throw new ResolutionError(`runner.run(pipeline, inputs): inputs must be an object of named values, got ${Array.isArray(inputs) ? "an array" : String(inputs)}`);
     }
     const plan = pipeline.planFor(Object.keys(inputs));
-    const stats = new RunStats();
-    const observer = this.observerFor(pipeline);
-    const context: RunContext = {
-      config: this.cacheConfig,
-      slots: new Map(Object.entries(inputs).map(([name, value]) => [name, new Slot(value, "value")])),
-      itemHashReaders: plan.itemHashReaders,
-      stats,
-      concurrency: this.concurrency,
-      observer,
-      warn: (message) => this.warnOnce(message),
-    };
-    for (const [name, slot] of context.slots) slot.retainItemHashes = (plan.itemHashReaders.get(name) ?? 0) > 1;
+    const run = this.contextFor(plan, inputs);
     const started = performance.now();
-    if (debugRunner.enabled) debugRunner(`run: ${plan.steps.length} nodes, inputs ${Object.keys(inputs).join(", ") || "(none)"}, cache ${this.cacheConfig.enabled ? this.cacheConfig.backend.constructor.name : "off"}`);
-    safely(observer, "runStarted", plan.steps.map((step) => step.node));
+    run.observers.runStarted(plan.steps.map((step) => step.node));
     let failure: unknown;
     try {
-      for (const step of plan.steps) {
-        const pending = executeNode(step, context);
-        if (pending) await pending;
-      }
+      const pending = schedule(plan.steps, (step, position) => runNode(step, position, run));
+      if (pending) await pending;
     } catch (error) {
       failure = error;
-      // Nodes run one after another, so the failing node is the last one started.
-      const failing = stats.nodes[stats.nodes.length - 1];
-      if (failing) failing.failed = true;
     }
-    stats.durationMs = performance.now() - started;
-    this.stats = stats;
-    if (debugRunner.enabled) logRunFinished(stats, failure);
+    run.stats.durationMs = performance.now() - started;
+    this.stats = run.stats;
     await this.flushBackend();
-    safely(observer, "runFinished", stats, failure);
-    if (this.cacheConfig.enabled && this.cacheConfig.verbose && stats.nodes.length > 0) {
-      process.stderr.write(`${formatCacheSummary(stats, this.cacheConfig.verbose === "explain")}\n`);
-    }
+    run.observers.runFinished(run.stats, failure);
+    reportRun(run.stats, this.cacheConfig);
     if (failure !== undefined) throw failure;
     const result: Record<string, unknown> = { ...inputs };
-    for (const step of plan.steps) result[step.node.output] = context.slots.get(step.node.output)!.value;
+    for (const step of plan.steps) result[step.node.output] = run.slots.get(step.node.output)!.value;
     return result as PipelineResult<F>;
   }
 
-  private observerFor(pipeline: Pipeline): RunObserver | undefined {
+  private contextFor(plan: RunPlan, inputs: Record<string, unknown>): RunContext {
+    const slots = new Map<string, Slot>();
+    for (const [name, value] of Object.entries(inputs)) {
+      const slot = new Slot(value, "value");
+      slot.retainItemHashes = (plan.itemHashReaders.get(name) ?? 0) > 1;
+      slots.set(name, slot);
+    }
+    return {
+      config: this.cacheConfig,
+      slots,
+      itemHashReaders: plan.itemHashReaders,
+      stats: new RunStats(),
+      observers: new Observers([debugLogObserver(this.cacheConfig, Object.keys(inputs)), this.progressObserver()]),
+      executor: localExecutor,
+      limiter: new Limiter(this.concurrency),
+      warn: (message) => this.warnOnce(message),
+    };
+  }
+
+  private progressObserver(): NamedObserver | undefined {
     try {
-      return createProgressObserver(this.progress, pipeline);
+      const observer = createProgressObserver(this.progress);
+      return observer && { name: "progress display", observer };
     } catch (error) {
       this.warnOnce(`progress display unavailable: ${(error as Error)?.message ?? String(error)}`);
       return undefined;

@@ -1,11 +1,12 @@
 /**
  * The parts of a node's signature that do not depend on its inputs — environment and
- * dependency hashes — computed once per node per run, and the derivation of the blob key.
+ * dependency hashes — computed once per node per run; a call's full signature; and the
+ * derivation of the blob key.
  */
-import type { SignatureParts } from "../cache/types.js";
+import type { NodeSignature } from "../cache/types.js";
 import type { CacheConfig } from "../cache/config.js";
 import { hashString } from "../hashing/xxhash.js";
-import type { PipelineNode } from "../pipeline.js";
+import type { PipelineNode } from "../graph.js";
 import { hashDataFiles } from "./data-files.js";
 
 export interface NodeFingerprint {
@@ -52,6 +53,18 @@ export function blobKeyOf(nodeName: string, fingerprint: NodeFingerprint, inputs
   return hashString(`${nodeName}\u0000${fingerprint.keyPrefix}${inputsText}`);
 }
 
-export function signatureParts(fingerprint: NodeFingerprint, inputs: Record<string, string>): SignatureParts {
-  return { inputs, deps: fingerprint.depsParts, env: fingerprint.envParts };
+/**
+ * The signature of one call: `inputsText` is the text its blob key covers, `inputs` the same
+ * hashes by input name (kept, with the env and deps parts, to explain a later miss).
+ */
+export function callSignature(nodeName: string, fingerprint: NodeFingerprint, inputsText: string, inputs: Record<string, string>): NodeSignature {
+  return {
+    nodeName,
+    codeHash: fingerprint.codeHash,
+    envHash: fingerprint.envHash,
+    inputsHash: hashString(inputsText),
+    depsHash: fingerprint.depsHash,
+    timestamp: Date.now(),
+    parts: { inputs, deps: fingerprint.depsParts, env: fingerprint.envParts },
+  };
 }

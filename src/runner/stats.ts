@@ -51,9 +51,9 @@ export interface CacheStats {
   notStored: number;
   /** Wall time of the run. */
   durationMs: number;
-  /** Per node, in execution order. */
+  /** Per node that started, in plan order (dependencies first, else registration order). */
   nodes: NodeRunStats[];
-  /** One event per call, in the order calls finished. */
+  /** One event per call, node by node in plan order; a node's calls in the order they finished. */
   readonly events: CacheEvent[];
 }
 
@@ -71,20 +71,21 @@ export interface KeySource {
  * node, `first` undefined): an all-hit mapped node is one of these, whatever its size.
  */
 interface HitRun {
-  owner: NodeRunStats;
   key: string | KeySource;
   first: number | undefined;
   count: number;
   durations: Float64Array;
 }
 
-type LogEntry = HitRun | { owner: NodeRunStats; event: CacheEvent };
+type LogEntry = HitRun | { event: CacheEvent };
 
 /**
- * The stats of one run. Hits are logged as runs of consecutive items rather than as objects:
- * an all-hit mapped node over 100k items would otherwise keep 100k event objects alive through
- * the run, which costs the garbage collector a quarter of the run. `events` builds the objects
- * when first read; misses and uncached calls, rare by comparison, are kept whole.
+ * The stats of one run. Each node keeps its own log, so nodes that run at the same time do not
+ * interleave and `events` comes out in plan order whatever the timing. Hits are logged as runs of
+ * consecutive items rather than as objects: an all-hit mapped node over 100k items would
+ * otherwise keep 100k event objects alive through the run, which costs the garbage collector a
+ * quarter of the run. `events` builds the objects when first read; misses and uncached calls,
+ * rare by comparison, are kept whole.
  */
 export class RunStats implements CacheStats {
   hits = 0;
@@ -95,9 +96,7 @@ export class RunStats implements CacheStats {
   nodes: NodeRunStats[] = [];
   declare readonly events: CacheEvent[];
 
-  #log: LogEntry[] = [];
-  /** The run the next hit may extend. */
-  #open: HitRun | undefined;
+  readonly #logs = new Map<NodeRunStats, NodeLog>();
   #events: CacheEvent[] | undefined;
 
   constructor() {
@@ -105,12 +104,63 @@ export class RunStats implements CacheStats {
     Object.defineProperty(this, "events", { enumerable: true, get: () => (this.#events ??= this.#materialise()) });
   }
 
-  recordHit(nodeStats: NodeRunStats, key: string | KeySource, item: number | undefined, durationMs: number): void {
-    this.hits++;
-    nodeStats.hits++;
-    this.#events = undefined;
+  /** Adds a node that starts, at its place in the plan; its calls are recorded in the log returned. */
+  addNode(nodeStats: NodeRunStats, position: number): NodeLog {
+    const log = new NodeLog(this, nodeStats, position, () => (this.#events = undefined));
+    this.#logs.set(nodeStats, log);
+    let index = this.nodes.length;
+    while (index > 0 && this.#logs.get(this.nodes[index - 1]!)!.position > position) index--;
+    this.nodes.splice(index, 0, nodeStats);
+    return log;
+  }
+
+  /** A node's events other than hits, without building the hits' objects. */
+  nonHitEvents(nodeStats: NodeRunStats): CacheEvent[] {
+    const found: CacheEvent[] = [];
+    for (const entry of this.#logs.get(nodeStats)?.entries ?? []) if ("event" in entry) found.push(entry.event);
+    return found;
+  }
+
+  #materialise(): CacheEvent[] {
+    const events: CacheEvent[] = [];
+    for (const owner of this.nodes) {
+      for (const entry of this.#logs.get(owner)!.entries) {
+        if ("event" in entry) {
+          events.push(entry.event);
+          continue;
+        }
+        const { key, first, count, durations } = entry;
+        for (let i = 0; i < count; i++) {
+          const item = first === undefined ? undefined : first + i;
+          const base = { node: owner.node, output: owner.output, key: typeof key === "string" ? key : key.keyOf(item) };
+          events.push(item === undefined ? { ...base, status: "hit", durationMs: durations[i]! } : { ...base, item, status: "hit", durationMs: durations[i]! });
+        }
+      }
+    }
+    return events;
+  }
+}
+
+/** One node's record of its calls, counted in its `NodeRunStats` and in the run's totals. */
+export class NodeLog {
+  readonly entries: LogEntry[] = [];
+  /** The run the next hit may extend. */
+  #open: HitRun | undefined;
+
+  constructor(
+    private readonly run: RunStats,
+    private readonly nodeStats: NodeRunStats,
+    /** The node's index in the plan. */
+    readonly position: number,
+    private readonly changed: () => void,
+  ) {}
+
+  recordHit(key: string | KeySource, item: number | undefined, durationMs: number): void {
+    this.run.hits++;
+    this.nodeStats.hits++;
+    this.changed();
     const open = this.#open;
-    if (open !== undefined && open.owner === nodeStats && open.key === key && item !== undefined && item === open.first! + open.count) {
+    if (open !== undefined && open.key === key && item !== undefined && item === open.first! + open.count) {
       if (open.count === open.durations.length) {
         const grown = new Float64Array(open.count * 2);
         grown.set(open.durations);
@@ -119,55 +169,32 @@ export class RunStats implements CacheStats {
       open.durations[open.count++] = durationMs;
       return;
     }
-    const run: HitRun = { owner: nodeStats, key, first: item, count: 1, durations: new Float64Array(item === undefined ? 1 : 16) };
+    const run: HitRun = { key, first: item, count: 1, durations: new Float64Array(item === undefined ? 1 : 16) };
     run.durations[0] = durationMs;
-    this.#log.push(run);
+    this.entries.push(run);
     this.#open = item === undefined ? undefined : run;
   }
 
   /** Adds one event that is not a hit (a miss, or a call of an uncached node). */
-  record(nodeStats: NodeRunStats, event: CacheEvent): void {
+  record(event: CacheEvent): void {
     if (event.status === "hit") {
-      this.recordHit(nodeStats, event.key, event.item, event.durationMs);
+      this.recordHit(event.key, event.item, event.durationMs);
       return;
     }
-    this.#log.push({ owner: nodeStats, event });
+    this.entries.push({ event });
     this.#open = undefined;
-    this.#events = undefined;
+    this.changed();
+    const { run, nodeStats } = this;
     if (event.status === "miss") {
-      this.misses++;
+      run.misses++;
       nodeStats.misses++;
     } else {
-      this.noCache++;
+      run.noCache++;
       nodeStats.noCache++;
     }
     if (event.stored === false) {
-      this.notStored++;
+      run.notStored++;
       nodeStats.notStored++;
     }
-  }
-
-  /** A node's events other than hits, without building the hits' objects. */
-  nonHitEvents(nodeStats: NodeRunStats): CacheEvent[] {
-    const found: CacheEvent[] = [];
-    for (const entry of this.#log) if ("event" in entry && entry.owner === nodeStats) found.push(entry.event);
-    return found;
-  }
-
-  #materialise(): CacheEvent[] {
-    const events: CacheEvent[] = [];
-    for (const entry of this.#log) {
-      if ("event" in entry) {
-        events.push(entry.event);
-        continue;
-      }
-      const { owner, key, first, count, durations } = entry;
-      for (let i = 0; i < count; i++) {
-        const item = first === undefined ? undefined : first + i;
-        const base = { node: owner.node, output: owner.output, key: typeof key === "string" ? key : key.keyOf(item) };
-        events.push(item === undefined ? { ...base, status: "hit", durationMs: durations[i]! } : { ...base, item, status: "hit", durationMs: durations[i]! });
-      }
-    }
-    return events;
   }
 }

@@ -1,0 +1,215 @@
+/**
+ * Runs one planned node: once, or once per item along the map axis.
+ *
+ *   cached call      look up ─┬─ hit ───────────────────────────► record
+ *                             └─ miss ─► execute ─► hash, store ─► record
+ *   uncached call               execute ────────────────────────► record
+ *   mapped node cached whole (perItemCaching: false): one lookup for all its items; on a miss
+ *                    every item executes, then one hash and one store for the whole output
+ *
+ * Lookups, hits, stores and records happen here; only `execute` leaves, to the executor (where
+ * functions run), in chunks (see dispatch.ts). Everything stays synchronous while the backend and
+ * the function are, so a hit costs microseconds.
+ */
+import type { CacheEntry, MaybePromise, NodeSignature } from "../cache/types.js";
+import { andThen, andThenCatch, isPromiseLike } from "../maybe-promise.js";
+import type { PlannedNode } from "../plan.js";
+import type { RunContext } from "./context.js";
+import { Dispatch } from "./dispatch.js";
+import { wholeEntryProblem } from "./entry-check.js";
+import type { Invocation, Outcome } from "./executor.js";
+import { lookUp, lookUpMany, malformed, whyMissed, type Found } from "./lookup.js";
+import { NodeCalls } from "./node-calls.js";
+import { NodeReport } from "./node-report.js";
+import { runPool } from "./pool.js";
+import type { MissExplanation } from "./reasons.js";
+import { blobKeyOf, callSignature, fingerprintNode, type NodeFingerprint } from "./signature.js";
+import { combineItemHashes, Slot } from "./slots.js";
+import { hashOutput, storeResult } from "./store.js";
+
+/** `position`: the node's index in the plan. */
+export function runNode(step: PlannedNode, position: number, run: RunContext): MaybePromise<void> {
+  const calls = new NodeCalls(step, run.slots);
+  const report = new NodeReport(calls, run);
+  const { node } = calls;
+  report.started(position);
+  return andThenCatch(
+    () => {
+      if (!run.config.enabled || !node.meta.cache) return runUncached(calls, report, run);
+      const fingerprint = fingerprintNode(node, run.config);
+      if (calls.mapped && !run.config.perItemCaching) return runCachedWhole(calls, report, run, fingerprint);
+      return new CachedCalls(calls, report, run, fingerprint).runAll();
+    },
+    (output) => {
+      output.retainItemHashes = (run.itemHashReaders.get(node.output) ?? 0) > 1;
+      run.slots.set(node.output, output);
+      report.finished();
+    },
+    (error) => {
+      report.failed();
+      throw error;
+    },
+  );
+}
+
+/** A call on its way to the executor; `index` is its place in the node's output. */
+interface Call extends Invocation {
+  index: number;
+}
+
+/** Runs every call of the node, without lookups; `each` sees each outcome as it comes. */
+function executeAll(calls: NodeCalls, run: RunContext, each?: (call: Call, outcome: Outcome) => void): MaybePromise<unknown[]> {
+  const values = new Array<unknown>(calls.count);
+  const dispatch = new Dispatch<Call>(run.executor, calls.node, calls.count, (call, outcome) => {
+    values[call.index] = outcome.value;
+    each?.(call, outcome);
+  });
+  const { output } = calls.node;
+  const started = runPool(calls.count, run.limiter, (index) => {
+    const item = calls.itemAt(index);
+    return dispatch.run({ index, item, key: output, args: calls.argumentsOf(item) });
+  });
+  return andThen(started, () => values);
+}
+
+function runUncached(calls: NodeCalls, report: NodeReport, run: RunContext): MaybePromise<Slot> {
+  return andThen(
+    executeAll(calls, run, (call, outcome) => report.noCache(call.item, outcome.durationMs)),
+    (values) => (calls.mapped ? new Slot(values, "mapped") : new Slot(values[0], "value")),
+  );
+}
+
+/** A mapped node cached as one entry: one lookup, and on a miss every item runs. */
+function runCachedWhole(calls: NodeCalls, report: NodeReport, run: RunContext, fingerprint: NodeFingerprint): MaybePromise<Slot> {
+  report.stats.cachedWhole = true;
+  const { node } = calls;
+  const key = node.output;
+  const inputsText = calls.inputsTextOf(undefined);
+  const blobKey = blobKeyOf(key, fingerprint, inputsText);
+  const lookupStarted = performance.now();
+  return andThen(lookUp(run, node, blobKey), (found) => {
+    const entry = found && checkedWhole(run, calls, found);
+    if (entry) {
+      report.hit(undefined, performance.now() - lookupStarted);
+      return new Slot(entry.value, "mapped", entry.outputHash, entry.itemHashes);
+    }
+    const signature = callSignature(key, fingerprint, inputsText, calls.inputHashes(undefined, inputsText));
+    return andThen(whyMissed(run, signature), (why) => {
+      const started = performance.now();
+      return andThen(executeAll(calls, run), (values) => {
+        const durationMs = performance.now() - started;
+        const hashed = values.map(hashOutput);
+        const unhashable = hashed.find((result) => result.hash === undefined);
+        const itemHashes = hashed.map((result) => result.hash);
+        const outputHash = unhashable ? undefined : combineItemHashes(itemHashes as string[]);
+        const stored =
+          outputHash === undefined
+            ? `its result cannot be hashed: ${unhashable!.error}`
+            : storeResult(run, node, blobKey, { value: values, outputHash, createdAt: Date.now(), durationMs, nodeName: key, itemHashes: itemHashes as string[] }, signature);
+        return andThen(stored, (result) => {
+          report.miss(undefined, key, durationMs, why, result);
+          return new Slot(values, "mapped", outputHash, itemHashes);
+        });
+      });
+    });
+  });
+}
+
+/** A whole entry whose shape fits the items of this run, else a miss (reported once). */
+function checkedWhole(run: RunContext, calls: NodeCalls, entry: CacheEntry): CacheEntry | undefined {
+  const problem = wholeEntryProblem(entry, calls.count);
+  return problem === undefined ? entry : malformed(run, calls.node, problem);
+}
+
+/** What storing and reporting a miss need once the executor returns. */
+interface Miss extends Call {
+  blobKey: string;
+  signature: NodeSignature;
+  why: MissExplanation;
+}
+
+/** The calls of a node cached per call: the node itself, or each of its items. */
+class CachedCalls {
+  private readonly values: unknown[];
+  private readonly hashes: (string | undefined)[];
+  private readonly dispatch: Dispatch<Miss>;
+  /** Set when every call's entry was fetched at once (`getMany`): the entries and their keys. */
+  private prefetched: { found: Found[]; blobKeys: string[]; msPerCall: number } | undefined;
+
+  constructor(
+    private readonly calls: NodeCalls,
+    private readonly report: NodeReport,
+    private readonly context: RunContext,
+    private readonly fingerprint: NodeFingerprint,
+  ) {
+    this.values = new Array<unknown>(calls.count);
+    this.hashes = new Array<string | undefined>(calls.count);
+    this.dispatch = new Dispatch<Miss>(context.executor, calls.node, calls.count, (miss, outcome) => this.settle(miss, outcome));
+  }
+
+  runAll(): MaybePromise<Slot> {
+    return andThen(this.prefetch(), () =>
+      andThen(
+        runPool(this.calls.count, this.context.limiter, (index) => this.lookUp(index)),
+        () => (this.calls.mapped ? new Slot(this.values, "mapped", undefined, this.hashes) : new Slot(this.values[0], "value", this.hashes[0])),
+      ),
+    );
+  }
+
+  /** The items of a mapped node, on a backend with `getMany`: every entry in one call. */
+  private prefetch(): MaybePromise<void> {
+    const { calls } = this;
+    if (!calls.mapped || typeof this.context.config.backend.getMany !== "function") return;
+    const blobKeys = new Array<string>(calls.count);
+    for (let index = 0; index < calls.count; index++) blobKeys[index] = blobKeyOf(calls.keyOf(index), this.fingerprint, calls.inputsTextOf(index));
+    const started = performance.now();
+    return andThen(lookUpMany(this.context, calls.node, blobKeys)!, (found) => {
+      this.prefetched = { found, blobKeys, msPerCall: (performance.now() - started) / Math.max(1, calls.count) };
+    });
+  }
+
+  /** A hit on a synchronous backend allocates no closure and no promise. */
+  private lookUp(index: number): MaybePromise<void> {
+    const { calls } = this;
+    const item = calls.itemAt(index);
+    if (this.prefetched) {
+      const entry = this.prefetched.found[index];
+      if (entry) return this.hit(index, item, entry, this.prefetched.msPerCall);
+      return this.miss(index, item, calls.keyOf(item), calls.inputsTextOf(item), this.prefetched.blobKeys[index]!);
+    }
+    const key = calls.keyOf(item);
+    const inputsText = calls.inputsTextOf(item);
+    const blobKey = blobKeyOf(key, this.fingerprint, inputsText);
+    const started = performance.now();
+    const found = lookUp(this.context, calls.node, blobKey);
+    if (!isPromiseLike(found)) return found ? this.hit(index, item, found, performance.now() - started) : this.miss(index, item, key, inputsText, blobKey);
+    return found.then((entry) =>
+      entry ? this.hit(index, item, entry, performance.now() - started) : this.miss(index, item, key, inputsText, blobKey),
+    );
+  }
+
+  private hit(index: number, item: number | undefined, entry: NonNullable<Found>, durationMs: number): MaybePromise<void> {
+    this.report.hit(item, durationMs);
+    this.values[index] = entry.value;
+    this.hashes[index] = entry.outputHash;
+    return this.dispatch.skip();
+  }
+
+  private miss(index: number, item: number | undefined, key: string, inputsText: string, blobKey: string): MaybePromise<void> {
+    const signature = callSignature(key, this.fingerprint, inputsText, this.calls.inputHashes(item, inputsText));
+    return andThen(whyMissed(this.context, signature), (why) =>
+      this.dispatch.run({ index, item, key, args: this.calls.argumentsOf(item), blobKey, signature, why }),
+    );
+  }
+
+  private settle(miss: Miss, { value, durationMs }: Outcome): MaybePromise<void> {
+    const { hash, error } = hashOutput(value);
+    this.values[miss.index] = value;
+    this.hashes[miss.index] = hash;
+    const stored =
+      hash === undefined
+        ? `its result cannot be hashed: ${error}`
+        : storeResult(this.context, this.calls.node, miss.blobKey, { value, outputHash: hash, createdAt: Date.now(), durationMs, nodeName: miss.key }, miss.signature);
+    return andThen(stored, (result) => this.report.miss(miss.item, miss.key, durationMs, miss.why, result));
+  }
+}
