@@ -19,6 +19,7 @@ const EXPORTED: Record<string, string[]> = {
   "./esbuild": ["daft", "default"],
   "./webpack": ["daft", "default"],
   "./rspack": ["daft", "default"],
+  "./rolldown": ["daft", "default"],
   "./loader": [],
 };
 
