@@ -97,6 +97,14 @@ export const edits = [
     description: "the French future suffix frenchDistances prints",
   },
   {
+    id: "distance-rounding",
+    category: "executed",
+    file: df("formatDistanceStrict/index.ts"),
+    find: `const roundingMethod = getRoundingMethod(options?.roundingMethod ?? "round");`,
+    replace: `const roundingMethod = getRoundingMethod(options?.roundingMethod ?? "trunc");`,
+    description: "formatDistanceStrict's default rounding, which frenchDistances imports directly (depth 1)",
+  },
+  {
     id: "rounding-negative-zero",
     category: "executed",
     file: df("_lib/getRoundingMethod/index.ts"),
