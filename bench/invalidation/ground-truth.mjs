@@ -5,7 +5,8 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { applyEdit, copyCorpus, corpusDir, editSpans, inParallel, removeCopy, repoRoot, run } from "./corpus.mjs";
+import { bindingReach } from "./binding-reach.mjs";
+import { applyEdit, copyCorpus, corpusDir, editSpans, inParallel, nodeFiles, removeCopy, repoRoot, run } from "./corpus.mjs";
 import { analyseProgram, moduleStatementRanges } from "./program-analysis.mjs";
 import { sameCode } from "./same-code.mjs";
 
@@ -83,9 +84,11 @@ export async function coverageRuns(edits, { parallel = 2, log = () => {} } = {})
 
 /**
  * Decides, from the coverage runs, which nodes must miss after each edit. Returns `{ nodes,
- * edits: { [id]: { equivalent, mustMiss, reasons } }, gaps }`: `reasons[node]` lists the rules
- * that make the node miss (executed, data, module-statement, output), and `gaps` lists the pairs
- * whose output changed though no rule about code said so (each is a limit of the rule).
+ * edits: { [id]: { equivalent, mustMiss, reasons, reachedNotRun } }, gaps }`: `reasons[node]`
+ * lists the rules that make the node miss (executed, data, module-statement, output);
+ * `reachedNotRun` the nodes that must hit although the edit lies in code a binding-level closure
+ * of theirs reaches (binding-reach.mjs); `gaps` the pairs whose output changed though no rule
+ * about code said so (each is a limit of the rule).
  */
 export function decide(edits, runs) {
   const { baseline, after } = runs;
@@ -97,6 +100,8 @@ export function decide(edits, runs) {
       return [name, analysis.reads(Object.keys(executed), (file, offset) => executedAt(executed[file], offset))];
     }),
   );
+  const declaredIn = nodeFiles();
+  const reachOf = Object.fromEntries(nodes.map((name) => [name, bindingReach(analysis, corpusDir, declaredIn[name], name)]));
   const byEdit = {};
   for (const edit of edits) {
     const original = readFileSync(join(corpusDir, edit.file), "utf8");
@@ -117,7 +122,12 @@ export function decide(edits, runs) {
       if (ran.value !== baseline[name].value) rules.push("output");
       if (rules.length > 0) reasons[name] = rules;
     }
-    byEdit[edit.id] = { equivalent, mustMiss: Object.keys(reasons), reasons };
+    const reachedNotRun = nodes.filter((name) => {
+      if (equivalent || reasons[name]) return false;
+      const { ranges, modules } = reachOf[name];
+      return spanMeets(ranges.get(edit.file), spans.before) || (modules.has(edit.file) && spanMeets(statementsAfter, spans.after));
+    });
+    byEdit[edit.id] = { equivalent, mustMiss: Object.keys(reasons), reasons, reachedNotRun };
   }
   const gaps = Object.entries(byEdit).flatMap(([id, { reasons }]) =>
     Object.entries(reasons)

@@ -9,6 +9,8 @@ export interface PairResult {
   expected: "hit" | "miss";
   observed: "hit" | "miss";
   verdict: "stale" | "needless";
+  /** The node must hit, but the edit lies in code a binding-level closure of the node reaches. */
+  reachedNotRun: boolean;
 }
 
 export interface Counts {
@@ -17,6 +19,10 @@ export interface Counts {
   needlessPairs: number;
   mustMissPairs: number;
   mustHitPairs: number;
+  /** Must-hit pairs whose edit lies in code a binding-level closure reaches but the node never ran. */
+  reachedNotRunPairs: number;
+  /** Needless pairs among those. */
+  needlessReachedPairs: number;
 }
 
 export interface SettingSummary extends Counts {

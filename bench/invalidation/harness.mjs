@@ -148,13 +148,13 @@ export async function runCorpus({ settings = Object.keys(SETTINGS), edits: ids, 
 function summarise(truth, selected, observed) {
   const pairs = [];
   for (const edit of selected) {
-    const { mustMiss } = truth.edits[edit.id];
+    const { mustMiss, reachedNotRun } = truth.edits[edit.id];
     for (const node of truth.nodes) {
       const expected = mustMiss.includes(node) ? "miss" : "hit";
       const status = observed[edit.id]?.[node];
       if (status === undefined) throw new Error(`no result for node ${node} after edit ${edit.id}`);
       const verdict = expected === status ? "right" : expected === "miss" ? "stale" : "needless";
-      pairs.push({ edit: edit.id, category: edit.category, node, expected, observed: status, verdict });
+      pairs.push({ edit: edit.id, category: edit.category, node, expected, observed: status, verdict, reachedNotRun: reachedNotRun.includes(node) });
     }
   }
   const count = (rows) => ({
@@ -163,6 +163,10 @@ function summarise(truth, selected, observed) {
     needlessPairs: rows.filter((row) => row.verdict === "needless").length,
     mustMissPairs: rows.filter((row) => row.expected === "miss").length,
     mustHitPairs: rows.filter((row) => row.expected === "hit").length,
+    // Must-hit pairs whose edit lies in code a binding-level closure reaches (binding-reach.mjs):
+    // needless for such an analysis whatever it does, so a floor to read the needless count against.
+    reachedNotRunPairs: rows.filter((row) => row.reachedNotRun).length,
+    needlessReachedPairs: rows.filter((row) => row.verdict === "needless" && row.reachedNotRun).length,
   });
   const byCategory = Object.fromEntries(
     Object.keys(CATEGORIES)

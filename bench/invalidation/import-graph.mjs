@@ -8,7 +8,7 @@ import { join, posix } from "node:path";
 import ts from "typescript";
 import { corpusDir, corpusFiles } from "./corpus.mjs";
 
-function resolveRelative(from, specifier, files) {
+export function resolveRelative(from, specifier, files) {
   if (!specifier.startsWith(".")) return []; // a package: counted by version, not by its files
   const path = posix.normalize(posix.join(posix.dirname(from), specifier));
   const candidates = [path, path.replace(/\.js$/, ".ts"), `${path}.ts`, `${path}/index.ts`];
@@ -17,7 +17,7 @@ function resolveRelative(from, specifier, files) {
 }
 
 /** Files a template-literal specifier can name: its static parts in order, anything between. */
-function resolveTemplate(from, template, files) {
+export function resolveTemplate(from, template, files) {
   const parts = [template.head.text, ...template.templateSpans.map((span) => span.literal.text)];
   if (!parts[0].startsWith(".")) return [];
   const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

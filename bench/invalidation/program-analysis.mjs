@@ -37,7 +37,7 @@ function isHole(node) {
 }
 
 /** Whether an identifier sits in a type (annotation, generic argument, interface…), which does not run. */
-function inTypeContext(node) {
+export function inTypeContext(node) {
   for (let child = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
     if (ts.isExpressionWithTypeArguments(parent) && parent.expression === child) {
       // `class A extends B<T>`: B is a value; `implements B` and interface `extends` are types.
@@ -52,7 +52,7 @@ function inTypeContext(node) {
 }
 
 /** Statements at the top of a module that are not declarations: they run when it is imported. */
-function isModuleStatement(statement) {
+export function isModuleStatement(statement) {
   return !(
     ts.isImportDeclaration(statement) ||
     ts.isImportEqualsDeclaration(statement) ||
@@ -220,5 +220,5 @@ export function analyseProgram(dir) {
     return { data, used };
   }
 
-  return { reads };
+  return { reads, program, checker, resolve, fileOf };
 }

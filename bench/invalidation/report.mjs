@@ -20,13 +20,26 @@ export function formatReport(result) {
   );
   lines.push(
     table([
-      ["setting", "stale pairs", "stale edits", "needless / must-hit", "needless %", "hash source"],
+      ["setting", "stale pairs", "stale edits", "needless / must-hit", "needless %", "of which reached", "hash source"],
       ...names.map((name) => {
         const summary = result.settings[name];
         const sources = [...new Set(Object.values(result.hashSources[name] ?? {}))].join(",") || "–";
-        return [name, summary.stalePairs, summary.staleEdits, `${summary.needlessPairs} / ${summary.mustHitPairs}`, percent(summary.needlessPairs, summary.mustHitPairs), sources];
+        return [
+          name,
+          summary.stalePairs,
+          summary.staleEdits,
+          `${summary.needlessPairs} / ${summary.mustHitPairs}`,
+          percent(summary.needlessPairs, summary.mustHitPairs),
+          summary.needlessReachedPairs,
+          sources,
+        ];
       }),
     ]),
+  );
+  lines.push(
+    "",
+    `${first.reachedNotRunPairs} must-hit pairs (${percent(first.reachedNotRunPairs, first.mustHitPairs)}) have their edit in code a binding-level ` +
+      "closure of the node reaches but the node never runs: needless for such an analysis whatever it does (\"of which reached\").",
   );
   for (const name of names) {
     const misses = result.unchangedMisses[name] ?? [];
