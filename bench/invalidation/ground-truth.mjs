@@ -1,7 +1,7 @@
 // Ground truth of the corpus: for each (node, edit), must the node miss (the edit changes something
 // it executes or reads) or must it hit? Decided from what each node executes, mechanically; the
-// rule and its limits are in README.md ("Ground truth"). Computing it takes a minute (a coverage
-// run of the pipeline per edit); the result is kept in ground-truth.json.
+// rule and its limits are in README.md ("Ground truth"). Computing it takes a few minutes (a
+// coverage run of the pipeline per edit); the result is kept in ground-truth.json.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -42,6 +42,7 @@ function executedAt(ranges, offset) {
   return Boolean(best && best[2] > 0);
 }
 
+/** Whether any character of a span ran; an insertion (empty span) counts when it lands inside code that ran. */
 function spanRan(ranges, [start, end]) {
   if (!ranges) return false;
   if (start === end) return start > 0 && executedAt(ranges, start - 1) && executedAt(ranges, start);
@@ -49,6 +50,7 @@ function spanRan(ranges, [start, end]) {
   return false;
 }
 
+/** Whether a span overlaps any of the ranges; an insertion counts when it lands strictly inside one. */
 function spanMeets(ranges, [start, end]) {
   if (!ranges) return false;
   return ranges.some(([from, to]) => (start === end ? from < start && start < to : start < to && from < end));
