@@ -19,6 +19,7 @@
  * A client the user gives is used as it is: its options, its reconnection policy and its socket
  * are the user's, and `close()` leaves it open.
  */
+import { once } from "node:events";
 import { Redis } from "ioredis";
 import { DaftError } from "../index.js";
 
@@ -103,7 +104,10 @@ export class RedisLink {
     }
     this.#hold();
     try {
+      // Resolves once the socket is gone, not merely when QUIT is answered.
+      const ended = once(this.client, "end");
       await this.client.quit();
+      await ended;
     } catch {
       this.client.disconnect();
     } finally {
@@ -113,11 +117,21 @@ export class RedisLink {
 
   // An owned socket keeps the process alive only while something waits for Redis.
   #hold(): void {
-    if (this.#inFlight++ === 0 && this.owned) this.client.stream?.ref();
+    if (this.#inFlight++ === 0 && this.owned) this.#openSocket()?.ref();
   }
 
   #release(): void {
-    if (--this.#inFlight === 0 && this.owned) this.client.stream?.unref();
+    if (--this.#inFlight === 0 && this.owned) this.#openSocket()?.unref();
+  }
+
+  /**
+   * The connected socket, if any. A socket still connecting is referenced by default (and an
+   * operation is waiting for it); a dead one must be left alone: ref()/unref() on a socket
+   * without a handle queue a listener for a `connect` that never comes.
+   */
+  #openSocket(): { ref(): unknown; unref(): unknown } | undefined {
+    const stream = this.client.stream as (typeof this.client.stream & { connecting?: boolean; destroyed?: boolean }) | undefined;
+    return stream && !stream.destroyed && !stream.connecting ? stream : undefined;
   }
 
   #connect(): Promise<void> {

@@ -26,19 +26,28 @@ import { decodeEntry, encodeEntry } from "./entry-frame.js";
 import { blobKeyOf, metaKeyOf, prefixPattern } from "./keys.js";
 import { decodeSignature, encodeSignature } from "./signature-record.js";
 
-export interface RedisCacheOptions {
-  /**
-   * `redis://[[user]:password@]host[:port][/db]`, `rediss://…` for TLS, or a unix socket path.
-   * Default: the `REDIS_URL` environment variable, else `redis://127.0.0.1:6379`.
-   */
-  url?: string;
-  /** An ioredis client to use instead of opening a connection; `close()` leaves it open. */
-  client?: Redis;
+/** Where the cache lives: a url (RedisCache opens and closes the connection) or a client of yours. */
+export type RedisCacheOptions = RedisCacheLocation & {
   /** Prefix of every key this cache writes (and `clear()` removes). Default `"daft:"`. */
   prefix?: string;
   /** Entries expire this many seconds after their last use (write or hit). Default: never. */
   ttlSeconds?: number;
-}
+};
+
+type RedisCacheLocation =
+  | {
+      /**
+       * `redis://[[user]:password@]host[:port][/db]`, `rediss://…` for TLS, or a unix socket path.
+       * Default: the `REDIS_URL` environment variable, else `redis://127.0.0.1:6379`.
+       */
+      url?: string;
+      client?: undefined;
+    }
+  | {
+      /** An ioredis client to use instead of opening a connection; `close()` leaves it open. */
+      client: Redis;
+      url?: undefined;
+    };
 
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 export const DEFAULT_PREFIX = "daft:";

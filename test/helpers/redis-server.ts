@@ -32,6 +32,8 @@ export interface StartRedisOptions {
   args?: string[];
   /** How long to wait for the first PONG. Default 15 s. */
   readyTimeoutMs?: number;
+  /** A given port (e.g. to restart a stopped server where its clients expect it); default: a free one. */
+  port?: number;
 }
 
 const HOST = "127.0.0.1";
@@ -76,6 +78,7 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
   }
   // The free port is found by binding port 0 and closing it; another process can take it in
   // between, so a server that cannot bind is started again on another port.
+  if (options.port !== undefined) return startOn(binary, options.port, options);
   let lastError: unknown;
   for (let attempt = 0; attempt < 5; attempt += 1) {
     try {
@@ -129,7 +132,8 @@ async function startOn(binary: string, port: number, options: StartRedisOptions)
   return { url: `redis://${HOST}:${port}`, host: HOST, port, log: () => log, stop };
 }
 
-function freePort(): Promise<number> {
+/** A loopback port nothing listens on right now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once("error", reject);
