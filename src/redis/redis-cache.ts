@@ -12,7 +12,8 @@
  * calls at the end of every run, and by `close()`.
  *
  * With `ttlSeconds`, every entry expires that long after its last use: a hit refreshes it
- * (GETEX, Redis ≥ 6.2), as DiskCache's `maxAge` counts from the last use. The signatures hash
+ * (GETEX, Redis ≥ 6.2; for a batch, one script per 1,000 keys), as DiskCache's `maxAge`
+ * counts from the last use. The signatures hash
  * expires that long after its last write.
  */
 import type { ChainableCommander, Redis } from "ioredis";
@@ -23,6 +24,7 @@ import { findUnstorable } from "../cache/values/storable.js";
 import { debugCache } from "../debug/index.js";
 import { maskPassword, RedisLink } from "./connection.js";
 import { decodeEntry, encodeEntry } from "./entry-frame.js";
+import { getAndTouch } from "./get-and-touch.js";
 import { blobKeyOf, metaKeyOf, prefixPattern } from "./keys.js";
 import { decodeSignature, encodeSignature } from "./signature-record.js";
 
@@ -106,19 +108,21 @@ export class RedisCache implements CacheBackend {
     return bytes ? this.#decode(bytes, key) : undefined;
   }
 
-  /** The entries of `keys` in order, `undefined` where absent or unreadable; one round trip per 1,000 keys. */
+  /** The entries of `keys` in order, `undefined` where absent or unreadable; one command per 1,000 keys. */
   async getMany(keys: readonly string[]): Promise<(CacheEntry | undefined)[]> {
     if (keys.length === 0) return [];
-    const batches = inBatches(keys);
-    const replies = await this.#link.run((client) => Promise.all(batches.map((batch) => this.#fetch(client, batch))));
     const entries = new Array<CacheEntry | undefined>(keys.length);
-    let index = 0;
-    for (const reply of replies) {
-      for (const bytes of reply) {
-        entries[index] = bytes ? this.#decode(bytes, keys[index]!) : undefined;
-        index += 1;
-      }
-    }
+    // Every batch is sent at once; each is decoded as soon as its reply arrives, while Redis
+    // answers the next ones.
+    await this.#link.run((client) =>
+      Promise.all(
+        inBatches(keys).map(async (batch, number) => {
+          const reply = await this.#fetch(client, batch);
+          const offset = number * BATCH_SIZE;
+          reply.forEach((bytes, i) => (entries[offset + i] = bytes ? this.#decode(bytes, batch[i]!) : undefined));
+        }),
+      ),
+    );
     return entries;
   }
 
@@ -243,18 +247,8 @@ export class RedisCache implements CacheBackend {
 
   #fetch(client: Redis, keys: readonly string[]): Promise<(Buffer | null)[]> {
     const redisKeys = keys.map((key) => blobKeyOf(this.prefix, key));
-    const ttl = this.ttlSeconds;
-    // MGET returns nil for a key holding another type; GETEX replies WRONGTYPE, read as absent too.
-    if (ttl === undefined) return client.mgetBuffer(redisKeys);
-    const pipeline = client.pipeline();
-    for (const redisKey of redisKeys) pipeline.getexBuffer(redisKey, "EX", ttl);
-    return pipeline.exec().then((results) => {
-      if (!results) throw new Error("Redis answered the pipeline with nothing");
-      return results.map(([error, value]) => {
-        if (error) return nullIfWrongType(error);
-        return value as Buffer | null;
-      });
-    });
+    // Both read a key holding another Redis type as nil.
+    return this.ttlSeconds === undefined ? client.mgetBuffer(redisKeys) : getAndTouch(client, redisKeys, this.ttlSeconds);
   }
 
   #set(target: Redis | ChainableCommander, redisKey: string, bytes: Buffer): Promise<unknown> {

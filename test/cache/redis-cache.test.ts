@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DaftError, func, NotStorableError, Pipeline, Runner } from "../../src/index.js";
 import type { CacheEntry, NodeSignature } from "../../src/cache/types.js";
 import { serializeValue } from "../../src/cache/values/value-codec.js";
-import { hashBytes } from "../../src/hashing/xxhash.js";
+import { xx } from "../../src/hashing/xxhash.js";
 import { encodeEntry } from "../../src/redis/entry-frame.js";
 import { RedisCache, RedisConnectionError } from "../../src/redis/index.js";
 import { redisUnavailable } from "../helpers/redis-availability.js";
@@ -204,19 +204,31 @@ describe.skipIf(redisUnavailable())("RedisCache against a real redis-server", ()
   });
 
   describe("damaged and foreign entries read as misses", () => {
-    const frameOf = (payload: Buffer, version = 1) => Buffer.concat([Buffer.from("DFTR"), Buffer.from([version]), Buffer.from(hashBytes(payload), "latin1"), payload]);
+    /** A frame with a valid checksum around any payload: only the payload's content is wrong. */
+    const frameOf = (payload: Buffer, version = 1) => {
+      const checksum = Buffer.alloc(8);
+      checksum.writeBigUInt64LE(xx.h64Raw(payload, xx.h64(KEY)));
+      return Buffer.concat([Buffer.from("DFTR"), Buffer.from([version]), checksum, payload]);
+    };
+
+    it("reads a frame built by hand around a valid entry (so the cases below miss for their content only)", async () => {
+      const cache = cacheFor();
+      await raw.set(blobKey(cache), frameOf(serializeValue(entry("by hand"))));
+      expect((await cache.getBlob(KEY))?.value).toBe("by hand");
+    });
+
     const cases: Array<[string, () => Buffer | Promise<void>]> = [
       ["garbage bytes", () => Buffer.from("not a daft entry at all")],
       ["an empty string", () => Buffer.alloc(0)],
       ["a header alone", () => Buffer.from("DFTR")],
-      ["a newer format version", () => frameOf(serializeValue({ key: KEY, ...entry(1) }), 2)],
+      ["a newer format version", () => frameOf(serializeValue(entry(1)), 2)],
       ["a payload that is not v8 data", () => frameOf(Buffer.from([0xff, 0x0f, 0x99, 0x99, 0x99]))],
       ["a payload that is not an object", () => frameOf(serializeValue(42))],
-      ["an entry without a value", () => frameOf(serializeValue({ key: KEY, outputHash: "h", createdAt: 1, durationMs: 1 }))],
-      ["an outputHash that is a number", () => frameOf(serializeValue({ key: KEY, value: 1, outputHash: 5, createdAt: 1, durationMs: 1 }))],
-      ["a createdAt that is a string", () => frameOf(serializeValue({ key: KEY, value: 1, outputHash: "h", createdAt: "now", durationMs: 1 }))],
-      ["item hashes that are not strings", () => frameOf(serializeValue({ key: KEY, ...entry(1), itemHashes: [1, 2] }))],
-      ["a node name that is not a string", () => frameOf(serializeValue({ key: KEY, ...entry(1), nodeName: 7 }))],
+      ["an entry without a value", () => frameOf(serializeValue({ outputHash: "h", createdAt: 1, durationMs: 1 }))],
+      ["an outputHash that is a number", () => frameOf(serializeValue({ value: 1, outputHash: 5, createdAt: 1, durationMs: 1 }))],
+      ["a createdAt that is a string", () => frameOf(serializeValue({ value: 1, outputHash: "h", createdAt: "now", durationMs: 1 }))],
+      ["item hashes that are not strings", () => frameOf(serializeValue({ ...entry(1), itemHashes: [1, 2] }))],
+      ["a node name that is not a string", () => frameOf(serializeValue({ ...entry(1), nodeName: 7 }))],
       ["an entry stored under another key", () => encodeEntry("another-key", entry("theirs"))],
     ];
     for (const [name, bytes] of cases) {
@@ -354,14 +366,21 @@ describe.skipIf(redisUnavailable())("RedisCache against a real redis-server", ()
       expect(found.map((hit) => hit?.value)).toEqual(writes.map((_, i) => (i === 3 || i === 1200 ? undefined : i)));
     });
 
-    it("refreshes the TTL of every hit of a batch", async () => {
+    it("refreshes the TTL of every hit of a batch, with one script call per 1,000 keys", async () => {
       const cache = cacheFor({ ttlSeconds: 100 });
-      await cache.setMany([{ key: "a", entry: entry(1) }, { key: "b", entry: entry(2) }]);
-      await raw.expire(blobKey(cache, "a"), 5);
-      await raw.expire(blobKey(cache, "b"), 5);
-      expect((await cache.getMany(["a", "b", "c"])).map((hit) => hit?.value)).toEqual([1, 2, undefined]);
-      expect(await raw.ttl(blobKey(cache, "a"))).toBeGreaterThan(90);
-      expect(await raw.ttl(blobKey(cache, "b"))).toBeGreaterThan(90);
+      const keys = Array.from({ length: 2500 }, (_, i) => `key-${i}`);
+      await cache.setMany(keys.map((key, i) => ({ key, entry: entry(i) })));
+      await raw.expire(blobKey(cache, "key-0"), 5);
+      await raw.expire(blobKey(cache, "key-2499"), 5);
+      await raw.script("FLUSH"); // the server does not know the script yet: sent by source once
+      await raw.config("RESETSTAT");
+      const found = await cache.getMany([...keys, "absent"]);
+      expect(found.map((hit) => hit?.value)).toEqual([...keys.map((_, i) => i), undefined]);
+      expect(await callsOf("getex")).toBe(2501);
+      expect((await callsOf("evalsha")) + (await callsOf("eval"))).toBeLessThanOrEqual(6);
+      expect(await raw.ttl(blobKey(cache, "key-0"))).toBeGreaterThan(90);
+      expect(await raw.ttl(blobKey(cache, "key-2499"))).toBeGreaterThan(90);
+      expect((await cache.getMany(["key-1"]))[0]?.value).toBe(1); // now by SHA
     });
   });
 
