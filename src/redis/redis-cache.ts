@@ -7,7 +7,7 @@
  * (entry-frame.ts, signature-record.ts) so a damaged or foreign key is a miss.
  *
  * Round trips are what a network backend costs, so: `getMany`/`setMany` answer thousands of
- * items with one MGET or pipeline per thousand keys; `setMeta` does not wait for its reply (the
+ * items with one command per thousand keys (batch-commands.ts); `setMeta` does not wait for its reply (the
  * signature only explains later misses), its writes are awaited by `flush()`, which the runner
  * calls at the end of every run, and by `close()`.
  *
@@ -16,7 +16,7 @@
  * counts from the last use. The signatures hash
  * expires that long after its last write.
  */
-import type { ChainableCommander, Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { NotStorableError } from "../index.js";
 import { isCacheEntry, isNodeSignature } from "../cache/stored-shapes.js";
 import type { BlobWrite, CacheBackend, CacheEntry, NodeSignature } from "../cache/types.js";
@@ -24,7 +24,7 @@ import { findUnstorable } from "../cache/values/storable.js";
 import { debugCache } from "../debug/index.js";
 import { maskPassword, RedisLink } from "./connection.js";
 import { decodeEntry, encodeEntry } from "./entry-frame.js";
-import { getAndTouch } from "./get-and-touch.js";
+import { readBatch, writeBatch } from "./batch-commands.js";
 import { blobKeyOf, metaKeyOf, prefixPattern } from "./keys.js";
 import { decodeSignature, encodeSignature } from "./signature-record.js";
 
@@ -53,8 +53,10 @@ type RedisCacheLocation =
 
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 export const DEFAULT_PREFIX = "daft:";
-/** Keys per MGET and commands per pipeline: large enough to amortise round trips, small enough not to stall the server. */
+/** Keys per batch command: large enough to amortise round trips, small enough not to stall the server. */
 const BATCH_SIZE = 1000;
+/** Bytes per write batch: one command must not become a huge request for the server to buffer. */
+const BATCH_BYTES = 8 * 1024 * 1024;
 const SCAN_COUNT = 1000;
 /** Redis refuses larger strings (`proto-max-bulk-len`). */
 const MAX_VALUE_BYTES = 512 * 1024 * 1024;
@@ -117,7 +119,7 @@ export class RedisCache implements CacheBackend {
     await this.#link.run((client) =>
       Promise.all(
         inBatches(keys).map(async (batch, number) => {
-          const reply = await this.#fetch(client, batch);
+          const reply = await readBatch(client, batch.map((key) => blobKeyOf(this.prefix, key)), this.ttlSeconds);
           const offset = number * BATCH_SIZE;
           reply.forEach((bytes, i) => (entries[offset + i] = bytes ? this.#decode(bytes, batch[i]!) : undefined));
         }),
@@ -136,8 +138,9 @@ export class RedisCache implements CacheBackend {
   }
 
   /**
-   * Stores every entry, one pipeline per 1,000. Resolves to nothing when all were stored, else to
-   * the error of each entry that was not (NotStorableError, or the connection's error).
+   * Stores every entry, one command per 1,000 (or per 8 MiB; MSET, or a script when there is a TTL). Resolves
+   * to nothing when all were stored, else to the error of each entry that was not
+   * (NotStorableError, or the error of its batch).
    */
   async setMany(entries: readonly BlobWrite[]): Promise<(Error | undefined)[] | void> {
     const errors = new Array<Error | undefined>(entries.length).fill(undefined);
@@ -150,27 +153,19 @@ export class RedisCache implements CacheBackend {
       }
     });
     if (writes.length > 0) {
+      const failed = (batch: typeof writes, error: unknown) => {
+        for (const write of batch) errors[write.index] = this.#refused(entries[write.index]!.entry, error);
+      };
       try {
         await this.#link.run((client) =>
           Promise.all(
-            inBatches(writes).map(async (batch) => {
-              const pipeline = client.pipeline();
-              for (const write of batch) this.#set(pipeline, write.redisKey, write.bytes);
-              try {
-                const results = (await pipeline.exec()) ?? [];
-                batch.forEach((write, i) => {
-                  const failure = results[i] ? results[i][0] : new Error("no reply");
-                  if (failure) errors[write.index] = this.#refused(entries[write.index]!.entry, failure);
-                });
-              } catch (error) {
-                for (const write of batch) errors[write.index] = this.#refused(entries[write.index]!.entry, error);
-              }
-            }),
+            inWriteBatches(writes).map((batch) =>
+              writeBatch(client, batch.map((write) => write.redisKey), batch.map((write) => write.bytes), this.ttlSeconds).catch((error: unknown) => failed(batch, error)),
+            ),
           ),
         );
       } catch (error) {
-        // Could not even connect: nothing was stored.
-        for (const write of writes) errors[write.index] ??= error as Error;
+        failed(writes, error); // could not even connect: nothing was stored
       }
     }
     return errors.some((error) => error !== undefined) ? errors : undefined;
@@ -245,16 +240,8 @@ export class RedisCache implements CacheBackend {
 
   // ---- internals ----------------------------------------------------------------------------
 
-  #fetch(client: Redis, keys: readonly string[]): Promise<(Buffer | null)[]> {
-    const redisKeys = keys.map((key) => blobKeyOf(this.prefix, key));
-    // Both read a key holding another Redis type as nil.
-    return this.ttlSeconds === undefined ? client.mgetBuffer(redisKeys) : getAndTouch(client, redisKeys, this.ttlSeconds);
-  }
-
-  #set(target: Redis | ChainableCommander, redisKey: string, bytes: Buffer): Promise<unknown> {
-    const ttl = this.ttlSeconds;
-    const sent = ttl === undefined ? target.set(redisKey, bytes) : target.set(redisKey, bytes, "EX", ttl);
-    return sent as Promise<unknown>;
+  #set(client: Redis, redisKey: string, bytes: Buffer): Promise<unknown> {
+    return this.ttlSeconds === undefined ? client.set(redisKey, bytes) : client.set(redisKey, bytes, "EX", this.ttlSeconds);
   }
 
   #encode(key: string, entry: CacheEntry): Buffer {
@@ -319,6 +306,24 @@ function inBatches<T>(items: readonly T[]): T[][] {
   return batches;
 }
 
+/** Writes cut into batches of at most BATCH_SIZE entries and about BATCH_BYTES (a large value gets a batch of its own). */
+function inWriteBatches<T extends { bytes: Buffer }>(writes: readonly T[]): T[][] {
+  const batches: T[][] = [];
+  let batch: T[] = [];
+  let bytes = 0;
+  for (const write of writes) {
+    if (batch.length > 0 && (batch.length === BATCH_SIZE || bytes + write.bytes.length > BATCH_BYTES)) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(write);
+    bytes += write.bytes.length;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
+
 function checkedUrl(url: unknown): string {
   if (typeof url === "string" && (/^rediss?:\/\//.test(url) || url.startsWith("/"))) return url;
   throw new TypeError(`RedisCache: url must look like redis://host:6379 (rediss:// for TLS) or be a unix socket path, got ${typeof url === "string" ? JSON.stringify(maskPassword(url)) : String(url)}`);
@@ -326,11 +331,12 @@ function checkedUrl(url: unknown): string {
 
 function looksLikeRedisClient(client: unknown): client is Redis {
   if (client === null || typeof client !== "object") return false;
-  const candidate = client as Partial<Record<"getBuffer" | "mgetBuffer" | "pipeline" | "hset" | "scan", unknown>> & { options?: unknown };
+  const candidate = client as Partial<Record<"getBuffer" | "mgetBuffer" | "mset" | "callBuffer" | "hset" | "scan", unknown>> & { options?: unknown };
   return (
     typeof candidate.getBuffer === "function" &&
     typeof candidate.mgetBuffer === "function" &&
-    typeof candidate.pipeline === "function" &&
+    typeof candidate.mset === "function" &&
+    typeof candidate.callBuffer === "function" &&
     typeof candidate.hset === "function" &&
     typeof candidate.scan === "function" &&
     typeof candidate.options === "object"

@@ -366,6 +366,27 @@ describe.skipIf(redisUnavailable())("RedisCache against a real redis-server", ()
       expect(found.map((hit) => hit?.value)).toEqual(writes.map((_, i) => (i === 3 || i === 1200 ? undefined : i)));
     });
 
+    it("a write Redis refuses (out of memory) is not stored, with the server's reason, for setBlob and each entry of a batch", async () => {
+      const small = await startRedis({ args: ["--maxmemory", "2mb", "--maxmemory-policy", "noeviction"] });
+      try {
+        for (const ttlSeconds of [undefined, 60]) {
+          const cache = new RedisCache({ url: small.url, ...(ttlSeconds ? { ttlSeconds } : {}) });
+          const big = (i: number) => entry(new Float64Array(16 * 1024).fill(i), `big::${i}`); // 128 KiB each
+          const many = (from: number) => Array.from({ length: 30 }, (_, i) => ({ key: `big-${from + i}`, entry: big(from + i) }));
+          const errors = await cache.setMany(many(100)); // 3.75 MiB in one command, over the 2 MiB limit
+          expect(errors).toHaveLength(30);
+          expect(errors!.every((error) => error instanceof NotStorableError)).toBe(true);
+          expect(errors![0]!.message).toMatch(/Cannot store the result of node "big::100" in Redis at redis:\/\/127\.0\.0\.1:\d+: the server refused it: OOM/);
+          const huge = entry(new Float64Array(384 * 1024), "huge"); // 3 MiB
+          await expect(cache.setBlob("huge", huge)).rejects.toThrow(/Cannot store the result of node "huge" in Redis at .*: the server refused it: OOM/);
+          await cache.close();
+          await new Redis(small.url).flushall().then(() => undefined);
+        }
+      } finally {
+        await small.stop();
+      }
+    });
+
     it("refreshes the TTL of every hit of a batch, with one script call per 1,000 keys", async () => {
       const cache = cacheFor({ ttlSeconds: 100 });
       const keys = Array.from({ length: 2500 }, (_, i) => `key-${i}`);
