@@ -13,6 +13,7 @@ import { encodeEntry } from "../../src/redis/entry-frame.js";
 import { RedisCache, RedisConnectionError } from "../../src/redis/index.js";
 import { redisUnavailable } from "../helpers/redis-availability.js";
 import { freePort, startRedis, type RedisServer } from "../helpers/redis-server.js";
+import { everyValueKind, expectEveryValueKind, Model, unstorableValues } from "../helpers/stored-values.js";
 
 const KEY = "0123456789abcdef";
 const entry = (value: unknown, nodeName = "result"): CacheEntry => ({ value, outputHash: `h-${nodeName}`, createdAt: 1_700_000_000_000, durationMs: 12, nodeName });
@@ -62,49 +63,11 @@ describe.skipIf(redisUnavailable())("RedisCache against a real redis-server", ()
   describe("values", () => {
     it("round-trips Map, Set, Date, BigInt, typed arrays, Buffers, RegExp, errors and nesting, read by another connection", async () => {
       const cache = cacheFor();
-      const backing = new ArrayBuffer(64);
-      const value = {
-        map: new Map<unknown, unknown>([["a", new Set([1, 2, 3])], [2, { deep: [new Date(86_400_000)] }]]),
-        big: 2n ** 70n,
-        negativeBig: -5n,
-        floats: new Float64Array([1.5, -0, NaN, Infinity]),
-        ints: new Int32Array([-1, 2 ** 31 - 1]),
-        bigints: new BigUint64Array([2n ** 64n - 1n]),
-        bytes: new Uint8Array(backing, 8, 4).fill(7), // a view into a larger buffer
-        buffer: Buffer.from("héllo"),
-        arrayBuffer: new Uint8Array([9, 8, 7]).buffer,
-        regexp: /a+b/gi,
-        error: new RangeError("out of range"),
-        sparse: [1, , 3], // eslint-disable-line no-sparse-arrays
-        nested: { a: [{ b: [null, undefined, true, "s", -0] }] },
-      };
-      await cache.setBlob(KEY, { ...entry(value), itemHashes: ["a", "b"] });
+      await cache.setBlob(KEY, { ...entry(everyValueKind()), itemHashes: ["a", "b"] });
       const hit = await readerOf(cache).getBlob(KEY);
       expect(hit).toBeDefined();
-      const got = hit!.value as typeof value;
-      expect(got.map).toBeInstanceOf(Map);
-      expect(got.map.get("a")).toEqual(new Set([1, 2, 3]));
-      expect((got.map.get(2) as { deep: Date[] }).deep[0]).toEqual(new Date(86_400_000));
-      expect(got.big).toBe(2n ** 70n);
-      expect(got.negativeBig).toBe(-5n);
-      expect(got.floats).toBeInstanceOf(Float64Array);
-      expect(Array.from(got.floats)).toEqual([1.5, -0, NaN, Infinity]);
-      expect(got.ints).toEqual(new Int32Array([-1, 2 ** 31 - 1]));
-      expect(got.bigints).toEqual(new BigUint64Array([2n ** 64n - 1n]));
-      expect(Array.from(got.bytes)).toEqual([7, 7, 7, 7]);
-      // Each typed array owns its memory: it does not expose the rest of the reply.
-      expect(got.bytes.buffer.byteLength).toBe(4);
-      expect(got.floats.buffer.byteLength).toBe(32);
-      expect(Buffer.isBuffer(got.buffer) && got.buffer.toString()).toBe("héllo");
-      expect(got.arrayBuffer).toBeInstanceOf(ArrayBuffer);
-      expect(Array.from(new Uint8Array(got.arrayBuffer))).toEqual([9, 8, 7]);
-      expect(got.regexp).toEqual(/a+b/gi);
-      expect(got.error).toBeInstanceOf(RangeError);
-      expect(got.error.message).toBe("out of range");
-      expect(got.sparse.length).toBe(3);
-      expect(1 in got.sparse).toBe(false);
-      expect(got.nested).toEqual(value.nested);
-      expect(Object.is(got.nested.a[0]!.b[4], -0)).toBe(true);
+      expectEveryValueKind(hit!.value);
+      const got = hit!.value;
       expect(hit).toEqual({ ...entry(got), itemHashes: ["a", "b"] });
     });
 
@@ -135,22 +98,7 @@ describe.skipIf(redisUnavailable())("RedisCache against a real redis-server", ()
   });
 
   describe("values it cannot store faithfully", () => {
-    class Model {
-      weights = [1, 2];
-      predict(): number {
-        return 1;
-      }
-    }
-    const cases: Array<[string, unknown, RegExp]> = [
-      ["a function", () => 1, /value is a function/],
-      ["a nested method", { model: { predict() {} } }, /value\.model\.predict is a function/],
-      ["a symbol", [1, Symbol("s")], /value\[1\] is a symbol/],
-      ["a class instance", { model: new Model() }, /value\.model is an instance of class Model/],
-      ["a function inside a Map", new Map([["k", () => 1]]), /value\.get\("k"\) is a function/],
-      ["a promise", { later: Promise.resolve(1) }, /value\.later is a Promise/],
-      ["a WeakMap", new WeakMap(), /WeakMap/],
-    ];
-    for (const [name, value, message] of cases) {
+    for (const [name, value, message] of unstorableValues()) {
       it(`refuses ${name} with a NotStorableError naming the node, sending nothing and keeping the previous value`, async () => {
         const cache = cacheFor();
         await cache.setBlob(KEY, entry("old"));
