@@ -87,7 +87,7 @@ export class RedisLink {
       if (this.owned && this.client.status !== "ready") await this.#connect();
       return await operation(this.client);
     } catch (error) {
-      throw this.#explain(error);
+      throw this.explain(error);
     } finally {
       this.#release();
     }
@@ -105,7 +105,7 @@ export class RedisLink {
     this.#hold();
     try {
       // Resolves once the socket is gone, not merely when QUIT is answered.
-      const ended = once(this.client, "end");
+      const ended = once(this.client, "end").catch(() => undefined); // an error event ends it too
       await this.client.quit();
       await ended;
     } catch {
@@ -160,7 +160,8 @@ export class RedisLink {
     return this.#connecting;
   }
 
-  #explain(error: unknown): unknown {
+  /** A connection failure as a RedisConnectionError naming the server; any other error as it is. */
+  explain(error: unknown): unknown {
     if (error instanceof RedisConnectionError || !isConnectionFailure(error)) return error;
     return new RedisConnectionError(`Lost the connection to Redis at ${this.server} (${messageOf(error)})`, this.server, { cause: error });
   }

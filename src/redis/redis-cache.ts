@@ -138,9 +138,9 @@ export class RedisCache implements CacheBackend {
   }
 
   /**
-   * Stores every entry, one command per 1,000 (or per 8 MiB; MSET, or a script when there is a TTL). Resolves
-   * to nothing when all were stored, else to the error of each entry that was not
-   * (NotStorableError, or the error of its batch).
+   * Stores every entry, one command per 1,000 entries or 8 MiB (MSET, or a script when there is
+   * a TTL). Resolves to nothing when all were stored, else to the error of each entry that was
+   * not (NotStorableError, or the error of its batch).
    */
   async setMany(entries: readonly BlobWrite[]): Promise<(Error | undefined)[] | void> {
     const errors = new Array<Error | undefined>(entries.length).fill(undefined);
@@ -285,7 +285,7 @@ export class RedisCache implements CacheBackend {
 
   /** A write the server refused (out of memory, read-only replica…) or a lost connection. */
   #refused(entry: CacheEntry, error: unknown): Error {
-    if (!(error instanceof Error) || error.name !== "ReplyError") return error as Error;
+    if (!(error instanceof Error) || error.name !== "ReplyError") return this.#link.explain(error) as Error;
     return new NotStorableError(`Cannot store ${nodeLabel(entry)} in Redis at ${this.server}: the server refused it: ${error.message}`, entry.nodeName, undefined, { cause: error });
   }
 }
