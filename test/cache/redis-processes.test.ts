@@ -11,6 +11,7 @@ import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyFixture, removeTempDirs, repoRoot, type FixtureCopy } from "../helpers/fixture.js";
 import { runNode, runProcess } from "../helpers/node-process.js";
+import { otherNode } from "../helpers/other-nodes.js";
 import { readmeCodeBlocks } from "../helpers/readme.js";
 import { redisUnavailable } from "../helpers/redis-availability.js";
 import { freePort, startRedis, type RedisServer } from "../helpers/redis-server.js";
@@ -74,6 +75,18 @@ describe.skipIf(redisUnavailable())("daft/redis in real processes", () => {
     const second = await run({ PREFIX: "two-processes:" });
     expect(second.code, second.stderr).toBe(0);
     expect(JSON.parse(second.stdout)).toEqual({ calls: 0, hits: 6, misses: 0, notStored: 0, squares: [1, 4, 9, 16, 25], total: 55, mapsOk: true });
+  });
+
+  it("processes on Node 20, 22 and 24 share results: each reads what another wrote", async () => {
+    const nodes = [process.execPath, await otherNode(22), await otherNode(24)];
+    const runOn = async (node: string) => {
+      const result = await runProcess(node, ["--import", "daft/loader", "run.mjs"], { cwd: project.dir, env: { ...process.env, REDIS_URL: server.url, PREFIX: "node-versions:" } });
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as { calls: number; hits: number; squares: number[]; mapsOk: boolean };
+    };
+    expect(await runOn(nodes[2]!)).toMatchObject({ calls: 5, squares: [1, 4, 9, 16, 25], mapsOk: true }); // Node 24 writes
+    expect(await runOn(nodes[0]!)).toMatchObject({ calls: 0, hits: 6, squares: [1, 4, 9, 16, 25], mapsOk: true }); // Node 20 reads
+    expect(await runOn(nodes[1]!)).toMatchObject({ calls: 0, hits: 6, squares: [1, 4, 9, 16, 25], mapsOk: true }); // Node 22 reads
   });
 
   it("a process that forgets close() still exits by itself when its work is done", async () => {
