@@ -4,13 +4,17 @@
  * printed, or fail the run when `DAFT_TEST_REQUIRE_REDIS=1`. The real cases run vitest itself in
  * a child process with a PATH that has no redis-server.
  */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { chmodSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { fixtureHandle, makeTempDir, removeTempDirs, repoRoot } from "../helpers/fixture.js";
 import { runProcess } from "../helpers/node-process.js";
 import { planRedisServer, type RedisProbe } from "../helpers/redis-provision.js";
-import { findRedisServer } from "../helpers/redis-server.js";
+import { findRedisServer, startRedis } from "../helpers/redis-server.js";
+import { redisUnavailable } from "../helpers/redis-availability.js";
+import { connect } from "node:net";
 
 afterAll(removeTempDirs);
 
@@ -82,5 +86,52 @@ if [ "$1" = install ]; then /bin/ln -s "${findRedisServer()!}" "${bin.path("redi
     expect(readFileSync(bin.path("apt-get.log"), "utf8").trim().split("\n")).toEqual(["--version", "update -qq", "install -y -qq --no-install-recommends redis-server"]);
     expect(output).toContain("[daft tests] redis-server not found: installing it with apt-get");
     expect(output).toMatch(/Tests\s+1 passed/);
+  });
+});
+
+describe.skipIf(redisUnavailable())("the redis-server test helper", () => {
+  const answers = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const socket = connect({ host: "127.0.0.1", port });
+      socket.once("error", () => resolve(false));
+      socket.once("connect", () => socket.write("PING\r\n"));
+      socket.once("data", (reply) => {
+        socket.destroy();
+        resolve(reply.toString().startsWith("+PONG"));
+      });
+    });
+
+  it("starts a private server on a free loopback port and stops it", async () => {
+    const server = await startRedis();
+    expect(server.url).toBe(`redis://127.0.0.1:${server.port}`);
+    expect(await answers(server.port)).toBe(true);
+    await server.stop();
+    expect(await answers(server.port)).toBe(false);
+    await server.stop(); // twice is fine
+  });
+
+  it("says why a server cannot start (its port is taken)", async () => {
+    const server = await startRedis();
+    try {
+      await expect(startRedis({ port: server.port })).rejects.toThrow(/exited .* before answering PING:[\s\S]*Address already in use/);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("stops the server when the process that started it is killed without cleaning up", async () => {
+    const script = `import { tsImport } from "tsx/esm/api";
+const { startRedis } = await tsImport("./test/helpers/redis-server.ts", import.meta.url);
+const server = await startRedis();
+console.log(server.port);
+setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], { cwd: repoRoot, stdio: ["ignore", "pipe", "inherit"] });
+    const port = await new Promise<number>((resolve) => child.stdout!.once("data", (chunk: Buffer) => resolve(Number(chunk.toString()))));
+    expect(await answers(port)).toBe(true);
+    child.kill("SIGKILL");
+    await once(child, "exit");
+    const deadline = Date.now() + 10_000;
+    while ((await answers(port)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await answers(port)).toBe(false);
   });
 });

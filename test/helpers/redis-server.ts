@@ -1,7 +1,8 @@
 /**
  * A real, private `redis-server` for tests and benchmarks: started on a free loopback port with
- * no persistence and its own temp directory, ready once it answers PING, stopped (and its folder
- * removed) by `stop()` or, at the latest, when this process exits.
+ * no persistence and its own temp directory, ready once it answers (and is the one started: its
+ * directory is checked), stopped (and its folder removed) by `stop()` or, at the latest, when
+ * this process exits or dies.
  *
  *   const redis = await startRedis();      // { url: "redis://127.0.0.1:40123", port, host, stop }
  *   ...
@@ -11,7 +12,7 @@
  * vitest, so benchmarks load it too (bench scripts import it through tsx).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { accessSync, constants, mkdtempSync, rmSync } from "node:fs";
+import { accessSync, constants, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
@@ -59,6 +60,23 @@ function isExecutable(path: string): boolean {
   }
 }
 
+/**
+ * `sh -c GUARD redis-server args…`: starts the server (its stdin /dev/null), keeps this shell's
+ * stdin on fd 3 for a reader that kills the server at end of input, and exits with the server's
+ * status. The reader's input must be redirected explicitly: a background job's stdin is
+ * /dev/null otherwise.
+ */
+const GUARD = 'exec 3<&0; "$0" "$@" </dev/null & server=$!; { read -r _ <&3; kill "$server" 2>/dev/null; } & wait "$server"';
+
+/** The guard shell and the server are a process group of their own (detached). */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
@@ -67,7 +85,7 @@ function killOnExit(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on("exit", () => {
-    for (const child of running) child.kill("SIGKILL");
+    for (const child of running) killGroup(child, "SIGKILL");
   });
 }
 
@@ -93,11 +111,11 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
 
 async function startOn(binary: string, port: number, options: StartRedisOptions): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), "daft-redis-"));
-  const child = spawn(
-    binary,
-    ["--port", String(port), "--bind", HOST, "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no", ...(options.args ?? [])],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const args = ["--port", String(port), "--bind", HOST, "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no", ...(options.args ?? [])];
+  // The server runs under a small shell that stops it when its standard input closes: when
+  // stop() ends it, and also when this process dies without cleaning up (a test killed by its
+  // timeout, a worker terminated), so no server outlives the test run on a shared machine.
+  const child = spawn("/bin/sh", ["-c", GUARD, binary, ...args], { stdio: ["pipe", "pipe", "pipe"], detached: true });
   killOnExit();
   running.add(child);
   let log = "";
@@ -114,8 +132,8 @@ async function startOn(binary: string, port: number, options: StartRedisOptions)
     if (!stopped) {
       stopped = true;
       if (child.exitCode === null && child.signalCode === null) {
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+        child.stdin!.end(); // the guard sends SIGTERM to the server
+        const timer = setTimeout(() => killGroup(child, "SIGKILL"), 5000);
         await exited;
         clearTimeout(timer);
       }
@@ -124,7 +142,7 @@ async function startOn(binary: string, port: number, options: StartRedisOptions)
   };
 
   try {
-    await waitForPong(port, child, () => log, options.readyTimeoutMs ?? 15_000);
+    await waitForServer(port, realpathSync(dir), child, () => log, options.readyTimeoutMs ?? 15_000);
   } catch (error) {
     await stop();
     throw error;
@@ -144,8 +162,11 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Polls with a raw PING until the server answers +PONG, it exits, or time runs out. */
-async function waitForPong(port: number, child: ChildProcess, log: () => string, timeoutMs: number): Promise<void> {
+/**
+ * Polls until the server on `port` answers as ours (its working directory is `dir`: another
+ * server already on that port would answer PING too), it exits, or time runs out.
+ */
+async function waitForServer(port: number, dir: string, child: ChildProcess, log: () => string, timeoutMs: number): Promise<void> {
   let spawnError: Error | undefined;
   child.once("error", (error) => (spawnError = error));
   const deadline = Date.now() + timeoutMs;
@@ -154,13 +175,14 @@ async function waitForPong(port: number, child: ChildProcess, log: () => string,
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`redis-server exited (${child.exitCode ?? child.signalCode}) before answering PING:\n${log()}`);
     }
-    if (await ping(port)) return;
+    if (await answersFrom(port, dir)) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`redis-server on port ${port} did not answer PING within ${timeoutMs} ms:\n${log()}`);
 }
 
-function ping(port: number): Promise<boolean> {
+/** Whether a raw `CONFIG GET dir` on `port` answers with `dir`. */
+function answersFrom(port: number, dir: string): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: HOST, port });
     let reply = "";
@@ -170,10 +192,11 @@ function ping(port: number): Promise<boolean> {
     };
     socket.setTimeout(1000, () => done(false));
     socket.once("error", () => done(false));
-    socket.once("connect", () => socket.write("PING\r\n"));
+    socket.once("connect", () => socket.write("CONFIG GET dir\r\n"));
     socket.on("data", (chunk) => {
       reply += chunk.toString();
-      if (reply.includes("\r\n")) done(reply.startsWith("+PONG"));
+      if (reply.includes(dir)) done(true);
+      else if (reply.startsWith("-") || reply.split("\r\n").length > 5) done(false);
     });
   });
 }
