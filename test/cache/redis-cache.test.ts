@@ -328,7 +328,9 @@ describe.skipIf(redisUnavailable())("RedisCache against a real redis-server", ()
           const huge = entry(new Float64Array(384 * 1024), "huge"); // 3 MiB
           await expect(cache.setBlob("huge", huge)).rejects.toThrow(/Cannot store the result of node "huge" in Redis at .*: the server refused it: OOM/);
           await cache.close();
-          await new Redis(small.url).flushall().then(() => undefined);
+          const cleaner = new Redis(small.url);
+          await cleaner.flushall();
+          cleaner.disconnect();
         }
       } finally {
         await small.stop();
