@@ -14,7 +14,7 @@ import { freshProjectWithDaft } from "../helpers/packed-package.js";
 afterAll(removeTempDirs);
 
 const PLUGINS = ["daft/vite", "daft/rollup", "daft/rolldown", "daft/esbuild", "daft/webpack", "daft/rspack"];
-const ENTRIES = ["daft", "daft/transform", "daft/loader", ...PLUGINS];
+const ENTRIES = ["daft", "daft/transform", "daft/loader", "daft/redis", ...PLUGINS];
 
 /**
  * What a child reports about one entry: its export names, and a probe of the entry's job (a
@@ -29,6 +29,7 @@ function probe(entry, m) {
     return { names, injected: /codeHash/.test(result.code) };
   }
   if (entry === "daft/loader") return { names };
+  if (entry === "daft/redis") return { names, cache: new m.RedisCache({ url: "redis://127.0.0.1:1" }).constructor.name };
   const plugin = m.default();
   const named = m.daft();
   return { names, plugin: (Array.isArray(plugin) ? plugin[0] : plugin).constructor.name, sameFactory: m.default === m.daft, made: typeof named };
@@ -72,6 +73,7 @@ describe("every entry of the packed package loads with require() and import", ()
         expect(required, entry).toEqual(imported);
         if (entry === "daft") expect(required.names).toEqual(expect.arrayContaining(["func", "Pipeline", "Runner", "hashValue", "DiskCache"]));
         if (entry === "daft/transform") expect(required.injected).toBe(true);
+        if (entry === "daft/redis") expect(required.cache).toBe("RedisCache");
         if (PLUGINS.includes(entry)) expect(required).toMatchObject({ names: ["daft", "default"], sameFactory: true, made: "object" });
       }
     }, 300_000);

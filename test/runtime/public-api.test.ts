@@ -20,6 +20,7 @@ const EXPORTED: Record<string, string[]> = {
   "./webpack": ["daft", "default"],
   "./rspack": ["daft", "default"],
   "./rolldown": ["daft", "default"],
+  "./redis": ["CONNECT_TIMEOUT_MS", "DEFAULT_PREFIX", "DEFAULT_REDIS_URL", "RedisCache", "RedisConnectionError"],
   "./loader": [],
 };
 
