@@ -81,16 +81,20 @@ class Stream implements XXHash64Stream {
 }
 
 export const xx = {
-  /** xxhash64 of a string's UTF-8 bytes, as 16 lowercase hex digits. */
-  h64ToString(text: string): string {
+  /** xxhash64 of a string's UTF-8 bytes. */
+  h64(text: string, seed = 0n): bigint {
     // UTF-8 takes at most 3 bytes per UTF-16 unit.
     const written = encoder.encodeInto(text, memoryOf(text.length * 3)).written;
-    return unsigned(exports.xxh64(0, written, 0n)).toString(16).padStart(16, "0");
+    return unsigned(exports.xxh64(0, written, seed));
+  },
+  /** xxhash64 of a string's UTF-8 bytes, as 16 lowercase hex digits. */
+  h64ToString(text: string): string {
+    return xx.h64(text).toString(16).padStart(16, "0");
   },
   /** xxhash64 of bytes. */
-  h64Raw(bytes: Uint8Array): bigint {
+  h64Raw(bytes: Uint8Array, seed = 0n): bigint {
     memoryOf(bytes.byteLength).set(bytes);
-    return unsigned(exports.xxh64(0, bytes.byteLength, 0n));
+    return unsigned(exports.xxh64(0, bytes.byteLength, seed));
   },
   create64(): XXHash64Stream {
     return new Stream();

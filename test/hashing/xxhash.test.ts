@@ -47,6 +47,13 @@ function describeImplementation(name: string, load: () => Promise<Xx>): void {
       for (const text of STRINGS) expect(xx.h64ToString(text), JSON.stringify(text.slice(0, 20))).toBe(reference.h64ToString(text));
     });
 
+    it("takes a seed for strings and bytes, as xxhash-wasm does", () => {
+      for (const seed of [0n, 1n, 0xdeadbeefn, 2n ** 64n - 1n]) {
+        for (const text of STRINGS) expect(xx.h64(text, seed), `seed ${seed}`).toBe(reference.h64(text, seed));
+        for (const length of [0, 5, 33, 1000]) expect(xx.h64Raw(bytesOf(length, 3), seed)).toBe(reference.h64Raw(bytesOf(length, 3), seed));
+      }
+    });
+
     it("streams give the hash of everything given, however it is split, with several streams open at once", () => {
       for (const length of LENGTHS) {
         const bytes = bytesOf(length, length + 1);
