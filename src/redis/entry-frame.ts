@@ -57,6 +57,7 @@ export function decodeEntry(bytes: Buffer, key: string): DecodedEntry {
   } catch (error) {
     return { ok: false, problem: `payload cannot be deserialised: ${(error as Error).message}` };
   }
-  if (!isCacheEntry(stored)) return { ok: false, problem: "payload is not a cache entry (a field is missing or has the wrong type)" };
+  // v8 keeps an undefined `value` as a property: one that is missing was not written by daft.
+  if (!isCacheEntry(stored) || !("value" in stored)) return { ok: false, problem: "payload is not a cache entry (a field is missing or has the wrong type)" };
   return { ok: true, entry: stored };
 }

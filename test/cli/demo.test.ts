@@ -20,7 +20,7 @@ describe("the quick-start demo", () => {
     expect(summaries[2]).toMatch(/docVector: 6 ✗ MISS \(.*deps changed: .*text-vectors\.mjs/);
     expect(summaries[2]).toMatch(/queryVectors: ✗ MISS \(.*deps changed: .*text-vectors\.mjs/);
     // The same ranking twice, then a different one computed with the edited helper.
-    const rankings = [first, second, third].map((part) => part.split("\n").filter((line) => / → \w+ \(\d/.test(line)));
+    const rankings = [first, second, third].map((part = "") => part.split("\n").filter((line) => / → \w+ \(\d/.test(line)));
     expect(rankings[1]).toEqual(rankings[0]);
     expect(rankings[2]).not.toEqual(rankings[0]);
     expect(second).toContain("(13 hits, 0 misses");
