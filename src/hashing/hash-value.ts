@@ -41,7 +41,7 @@
  * its content in internal slots (a proxied Promise, typed array, URL…), revoked proxies.
  * `toJSON` is not consulted.
  */
-import { writeCanonical } from "./serializer.js";
+import { forgetTrackedParts, writeCanonical } from "./serializer.js";
 import { RETRY_TRACKED, begin, digest, end, retryWasRequested, setTracking, tracking } from "./token-sink.js";
 import { UnhashablePart, UnhashableValueError } from "./unhashable-error.js";
 
@@ -55,17 +55,23 @@ export function hashValue(value: unknown): string {
   if (hashing) return attempt(value);
   hashing = true;
   try {
-    try {
-      return attempt(value);
-    } catch (error) {
-      if (error !== RETRY_TRACKED) throw error;
-    }
-    // Larger than INLINE_BYTES_MAX somewhere: again, with containers tracked (see token-sink.ts).
-    setTracking(true);
+    return attempt(value);
+  } catch (error) {
+    if (error !== RETRY_TRACKED) throw error;
+    return attemptTracked(value);
+  } finally {
+    hashing = false;
+  }
+}
+
+/** The value is larger than INLINE_BYTES_MAX somewhere: again, with containers tracked (see token-sink.ts). */
+function attemptTracked(value: unknown): string {
+  setTracking(true);
+  try {
     return attempt(value);
   } finally {
     setTracking(false);
-    hashing = false;
+    forgetTrackedParts();
   }
 }
 

@@ -54,9 +54,9 @@ const setForEach = Set.prototype.forEach;
 const ancestors: object[] = [];
 /** Where the current top-level write starts in `ancestors` (a cache key method may hash re-entrantly). */
 let base = 0;
-/** The tokens remembered for containers in this call, by identity (created at the first one). */
+/** The tokens remembered for containers in this call, by identity (tracked attempts only; created at the first one). */
 let knownTokens: Map<object, Uint8Array> | undefined;
-/** The ancestor index each back-reference of this call points to, in order. */
+/** The ancestor index each back-reference of this call points to, in order (tracked attempts only). */
 const backReferences: number[] = [];
 
 /** Writes the canonical tokens of `value` to the sink (between the caller's begin/digest/end). */
@@ -71,13 +71,14 @@ export function writeCanonical(value: unknown): void {
     ancestors.length = base;
     throw error;
   } finally {
-    // Only the outermost call (base 0) ends the value; a cache key method's hashValue is inside it.
-    if (base === 0) {
-      knownTokens = undefined;
-      if (backReferences.length !== 0) backReferences.length = 0;
-    }
     base = outerBase;
   }
+}
+
+/** Ends a tracked attempt at a value: what was remembered about its parts is let go. */
+export function forgetTrackedParts(): void {
+  knownTokens = undefined;
+  backReferences.length = 0;
 }
 
 function writeValue(value: unknown): void {
@@ -120,25 +121,34 @@ function writeObject(value: object): void {
   if (index >= base) {
     writeTag(Tag.backReference);
     writeCount(ancestors.length - 1 - index);
-    backReferences.push(index);
+    if (tracking) backReferences.push(index);
     return;
   }
-  if (knownTokens !== undefined) {
-    const known = knownTokens.get(value);
-    if (known !== undefined) return writeBytes(known);
-  }
+  // Kept apart so this hot path stays as small as it was before containers (V8 inlines it whole).
+  if (tracking) return writeTrackedObject(value);
   const proto = prototypeOf(value);
   ancestors.push(value);
   if (proto === Object.prototype || proto === null) {
-    if (!writeCacheKey(value)) {
-      const mark = enterContainer();
-      writeRecord(value);
-      leaveContainer(value, mark);
-    }
+    if (!writeCacheKey(value)) writeRecord(value);
   } else if (proto === Array.prototype) {
+    if (!writeCacheKey(value)) writeArray(value as unknown[]);
+  } else {
+    writeOther(value, proto as object);
+  }
+  ancestors.pop();
+}
+
+/** `writeObject` when containers are tracked: remembered tokens, and plain records and arrays as containers. */
+function writeTrackedObject(value: object): void {
+  const known = knownTokens?.get(value);
+  if (known !== undefined) return writeBytes(known);
+  const proto = prototypeOf(value);
+  ancestors.push(value);
+  if (proto === Object.prototype || proto === null || proto === Array.prototype) {
     if (!writeCacheKey(value)) {
       const mark = enterContainer();
-      writeArray(value as unknown[]);
+      if (proto === Array.prototype) writeArray(value as unknown[]);
+      else writeRecord(value);
       leaveContainer(value, mark);
     }
   } else {
@@ -219,13 +229,15 @@ function writeArray(value: unknown[]): void {
 
 /** Hashes the object by what its cache key method returns; false when it has none. */
 function writeCacheKey(value: object): boolean {
-  let method: unknown = (value as { [CACHE_KEY]?: unknown })[CACHE_KEY];
-  let segment = CACHE_KEY_SEGMENT;
-  if (typeof method !== "function") {
-    method = (value as { cacheKey?: unknown }).cacheKey;
-    if (typeof method !== "function") return false;
-    segment = ".cacheKey()";
-  }
+  const method: unknown = (value as { [CACHE_KEY]?: unknown })[CACHE_KEY];
+  if (typeof method === "function") return writeKeyed(value, method, CACHE_KEY_SEGMENT);
+  const fallback: unknown = (value as { cacheKey?: unknown }).cacheKey;
+  if (typeof fallback === "function") return writeKeyed(value, fallback, ".cacheKey()");
+  return false;
+}
+
+/** Apart from writeCacheKey, which every object passes through, so that one stays small. */
+function writeKeyed(value: object, method: Function, segment: string): true {
   let key: unknown;
   try {
     key = (method as (this: object) => unknown).call(value);

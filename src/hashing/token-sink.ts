@@ -39,7 +39,8 @@ import { xx } from "./xxhash.js";
  */
 export const INLINE_BYTES_MAX = 1 << 16;
 
-const INITIAL_CAPACITY = 1 << 16;
+/** At least INLINE_BYTES_MAX: an untracked attempt writes only into the buffer, never past it. */
+const INITIAL_CAPACITY = INLINE_BYTES_MAX;
 /** Binary values up to this size are copied into the buffer; larger ones are streamed in place. */
 const COPY_BYTES_MAX = 1 << 12;
 /** Larger binary values are streamed in views of this size (bounds the wasm memory they need). */
@@ -52,7 +53,7 @@ const TEXT_SLICE = 1 << 12;
 /** Whether containers are tracked: off for a value's first attempt (see the module comment). */
 export let tracking = false;
 
-/** Thrown by an untracked write that would take a hash past INLINE_BYTES_MAX bytes. */
+/** Thrown by an untracked write that would take the value's hashes past INLINE_BYTES_MAX bytes in all. */
 export const RETRY_TRACKED: unknown = Object.freeze({ toString: () => "daft: hash again with containers tracked" });
 /** Set with every RETRY_TRACKED thrown, in case user code (a cache key method) swallowed it. */
 let retryRequested = false;
@@ -88,8 +89,9 @@ let view = new DataView(buffer.buffer);
 /** Next free byte. */
 let position = 0;
 /**
- * Writes that would pass this position call `makeRoom` first: the buffer's end, or, inside a
- * container, the byte at which it would exceed INLINE_BYTES_MAX (so it is promoted on time).
+ * Writes that would pass this position call `makeRoom` first: the buffer's end; inside a
+ * container, the byte at which it would exceed INLINE_BYTES_MAX (so it is promoted on time);
+ * untracked, the end of the attempt's budget.
  */
 let limit = buffer.length;
 
@@ -130,8 +132,8 @@ function popRegion(): void {
 }
 
 function updateLimit(): void {
-  if (!tracking) limit = Math.min(buffer.length, INLINE_BYTES_MAX - spent);
-  else limit = kind === CONTAINER ? Math.min(buffer.length, start + INLINE_BYTES_MAX) : buffer.length;
+  const end = !tracking ? INLINE_BYTES_MAX - spent : kind === CONTAINER ? start + INLINE_BYTES_MAX : buffer.length;
+  limit = end < buffer.length ? end : buffer.length;
 }
 
 /** Starts a hash; pair every call with `end()` (in a `finally`). */
@@ -143,7 +145,8 @@ export function begin(): void {
   kind = HASH;
   stream = undefined;
   spent = 0;
-  updateLimit();
+  // The buffer never shrinks below INLINE_BYTES_MAX bytes.
+  limit = tracking ? buffer.length : INLINE_BYTES_MAX;
 }
 
 /** Ends the innermost hash (and any container an error left open inside it) and resumes the one it interrupted. */

@@ -57,7 +57,7 @@ export function makeValues(reversed) {
     wide,
     longText: "lorem ipsum ✓ ".repeat(100000),
     builtins: [Math.max, Array.prototype.map, Map.prototype.forEach, Number, JSON.stringify],
-    largeParts: { docs: { list: order(Array.from({ length: 8000 }, (_, i) => record([["i", i], ["name", "doc " + i]]))) }, map: new Map(order([["big", Array.from({ length: 9000 }, (_, i) => i)], ["small", 1]])) },
+    largeParts: { docs: { list: Array.from({ length: 8000 }, (_, i) => record([["i", i], ["name", "doc " + i]])) }, map: new Map(order([["big", Array.from({ length: 9000 }, (_, i) => i)], ["small", 1]])) },
     dag: (() => {
       let node = record([["leaf", true]]);
       for (let i = 0; i < 40; i++) node = i % 3 === 2 ? new Map(order([["l", node], ["r", node]])) : record([["a", node], ["b", [node]]]);
