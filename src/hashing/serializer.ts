@@ -146,10 +146,10 @@ function writeTrackedObject(value: object): void {
   ancestors.push(value);
   if (proto === Object.prototype || proto === null || proto === Array.prototype) {
     if (!writeCacheKey(value)) {
-      const mark = enterContainer();
+      const mark = openTrackedContainer();
       if (proto === Array.prototype) writeArray(value as unknown[]);
       else writeRecord(value);
-      leaveContainer(value, mark);
+      if (mark >= 0) closeTrackedContainer(value, mark, false);
     }
   } else {
     writeOther(value, proto as object);
@@ -284,8 +284,8 @@ function writeOther(value: object, proto: object): void {
   if (types.isDate(value)) return writeDate(proto, Date.prototype.getTime.call(value));
   if (types.isRegExp(value)) return writeRegExp(proto, (value as RegExp).source, (value as RegExp).flags);
   if (types.isBoxedPrimitive(value)) return writeBoxed(value, proto);
-  const proxied = types.isProxy(value);
-  if (!proxied && (value instanceof URL || value instanceof URLSearchParams)) {
+  // (The util.types checks above and below are false for a proxy, whatever its target.)
+  if ((value instanceof URL || value instanceof URLSearchParams) && !types.isProxy(value)) {
     const kind = value instanceof URL ? "URL" : "URLSearchParams";
     writeSubclassName(proto, kind);
     writeText(Tag.text, kind);
@@ -297,8 +297,6 @@ function writeOther(value: object, proto: object): void {
   if (Array.isArray(value)) {
     writeSubclassName(proto, "Array");
     writeArray(value);
-  } else if (proxied) {
-    collection = writeProxied(value, proto);
   } else if (types.isMap(value)) {
     writeSubclassName(proto, "Map");
     const forEach = ownForEach(value, mapForEach);
@@ -309,6 +307,8 @@ function writeOther(value: object, proto: object): void {
     const forEach = ownForEach(value, setForEach);
     writeSet(value, forEach, forEach === setForEach ? undefined : describeObject(value));
     collection = true;
+  } else if (types.isProxy(value)) {
+    collection = writeProxied(value, proto);
   } else if (types.isNativeError(value) || value instanceof Error) {
     writeError(value as Error, proto);
   } else {
