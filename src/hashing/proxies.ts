@@ -71,18 +71,13 @@ export function unreadableProxy(error: unknown): UnhashablePart {
 /**
  * Reads part of a value through methods the value itself provides (a proxy's traps, a class's
  * own `forEach`): an error thrown by that code becomes a refusal naming the value, while errors
- * from hashing what it hands over (`children`) pass unchanged.
+ * from hashing what it hands over (`fromChild`) pass unchanged.
  */
-export function readThrough<T>(what: string, read: (children: ChildErrors) => T): T {
-  const children: ChildErrors = { last: undefined };
+export function readThrough<T>(what: string, read: () => T, fromChild: (error: unknown) => boolean = () => false): T {
   try {
-    return read(children);
+    return read();
   } catch (error) {
-    if (error instanceof UnhashablePart || (error === children.last && error !== undefined)) throw error;
+    if (error instanceof UnhashablePart || (error !== undefined && fromChild(error))) throw error;
     throw new UnhashablePart(what, `reading it threw ${String(error)}`, UNWRAP_FIX, error);
   }
-}
-
-export interface ChildErrors {
-  last: unknown;
 }

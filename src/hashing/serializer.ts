@@ -23,7 +23,7 @@ import { types } from "node:util";
 import { isNativeSource } from "../runtime-source/native-source.js";
 import { binaryView } from "./binary.js";
 import { builtinFunctionPath } from "./builtin-functions.js";
-import { builtinKind, plainProxyRefusal, proxyRefusal, readThrough, unreadableProxy, type ChildErrors } from "./proxies.js";
+import { builtinKind, plainProxyRefusal, proxyRefusal, readThrough, unreadableProxy } from "./proxies.js";
 import {
   NO_TAG,
   begin,
@@ -430,51 +430,53 @@ function writeFunction(value: Function): void {
  */
 function writeMap(value: Map<unknown, unknown>, forEach: Map<unknown, unknown>["forEach"], owner: string | undefined): void {
   const entryDigests: string[] = [];
-  readEntries(owner, (children) =>
-    forEach.call(value, (entryValue: unknown, entryKey: unknown) => {
-      begin();
+  const each = (entryValue: unknown, entryKey: unknown) => {
+    begin();
+    try {
       try {
-        try {
-          writeValue(entryKey);
-        } catch (error) {
-          throw withSegment((children.last = error), () => MAP_KEY_SEGMENT);
-        }
-        try {
-          writeValue(entryValue);
-        } catch (error) {
-          throw withSegment((children.last = error), () => mapValueSegment(entryKey));
-        }
-        entryDigests.push(digest());
-      } finally {
-        end();
+        writeValue(entryKey);
+      } catch (error) {
+        throw withSegment((childError = error), () => MAP_KEY_SEGMENT);
       }
-    }),
-  );
+      try {
+        writeValue(entryValue);
+      } catch (error) {
+        throw withSegment((childError = error), () => mapValueSegment(entryKey));
+      }
+      entryDigests.push(digest());
+    } finally {
+      end();
+    }
+  };
+  if (owner === undefined) forEach.call(value, each);
+  else readThrough(owner, () => forEach.call(value, each), isChildError);
   writeDigests(Tag.map, entryDigests);
 }
 
 function writeSet(value: Set<unknown>, forEach: Set<unknown>["forEach"], owner: string | undefined): void {
   const elementDigests: string[] = [];
-  readEntries(owner, (children) =>
-    forEach.call(value, (element: unknown) => {
-      begin();
-      try {
-        writeValue(element);
-        elementDigests.push(digest());
-      } catch (error) {
-        throw withSegment((children.last = error), () => SET_ELEMENT_SEGMENT);
-      } finally {
-        end();
-      }
-    }),
-  );
+  const each = (element: unknown) => {
+    begin();
+    try {
+      writeValue(element);
+      elementDigests.push(digest());
+    } catch (error) {
+      throw withSegment((childError = error), () => SET_ELEMENT_SEGMENT);
+    } finally {
+      end();
+    }
+  };
+  if (owner === undefined) forEach.call(value, each);
+  else readThrough(owner, () => forEach.call(value, each), isChildError);
   writeDigests(Tag.set, elementDigests);
 }
 
-function readEntries(owner: string | undefined, read: (children: ChildErrors) => void): void {
-  if (owner === undefined) read({ last: undefined });
-  else readThrough(owner, read);
-}
+/**
+ * The last error thrown while hashing an entry handed over by a `forEach`: one passing through
+ * user code (a proxy's or a class's `forEach`) is reported as it is, not as that code's failure.
+ */
+let childError: unknown;
+const isChildError = (error: unknown): boolean => error === childError;
 
 /** Order-free collections: one digest per entry, sorted, so insertion order does not matter. */
 function writeDigests(tag: number, digests: string[]): void {
