@@ -26,7 +26,6 @@
  * first 64 KiB. The budget counts every hash because a Map's token holds only digests of its
  * entries: a value can be small while hashing it is not.
  */
-import type { XXHash } from "xxhash-wasm";
 import { Tag } from "./tags.js";
 import { encodeWtf8Into, isHighSurrogate, isWellFormed } from "./wtf8.js";
 import { xx } from "./xxhash.js";
@@ -76,6 +75,9 @@ function requestRetry(): never {
   throw RETRY_TRACKED;
 }
 
+/** A streaming xxhash64, whatever xxhash.ts builds it with. */
+type HashStream = ReturnType<typeof xx.create64>;
+
 /** A hash started by `begin()`. */
 const HASH = 0;
 /** A container that may still be inlined into its parent: its bytes are never streamed. */
@@ -103,12 +105,12 @@ let limit = buffer.length;
 let start = 0;
 let kind = HASH;
 /** The stream of a hash or promoted container, created when its bytes first leave the buffer. */
-let stream: XXHash<bigint> | undefined;
+let stream: HashStream | undefined;
 /** Regions open, the innermost included (0 between hashes). */
 let regions = 0;
 const outerStart: number[] = [];
 const outerKind: number[] = [];
-const outerStream: (XXHash<bigint> | undefined)[] = [];
+const outerStream: (HashStream | undefined)[] = [];
 
 function pushRegion(newKind: number): void {
   const depth = regions - 1;
