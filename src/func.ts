@@ -6,6 +6,7 @@
 import { isBuildInfo, type BuildInfo } from "./build-info.js";
 import { DefinitionError } from "./errors.js";
 import { hashString } from "./hashing/xxhash.js";
+import { isNativeSource } from "./runtime-source/native-source.js";
 import { readParameterNames, UnreadableParametersError } from "./runtime-source/parameters.js";
 import { normaliseSource } from "./runtime-source/scan.js";
 
@@ -122,6 +123,7 @@ function checkOptions(options: FuncOptions, fn: unknown): void {
 
 function buildMeta(options: FuncOptions, fn: Function, build: BuildInfo | undefined): NodeMeta {
   checkOptions(options, fn);
+  if (build === undefined && options.cache === true) refuseHiddenSource(options, fn);
   const names = inputNames(options, fn, build);
   return {
     output: options.output,
@@ -169,6 +171,23 @@ function tryReadDefaults(fn: Function): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * A cached node needs a code hash; without build info it comes from the function's source, which
+ * a bound function, a Proxy around a function or a native one does not show (`fn.toString()` is
+ * `function () { [native code] }` for all of them, and JavaScript cannot reach a bound
+ * function's target). Hashing that text would make all such nodes share their results.
+ */
+function refuseHiddenSource(options: FuncOptions, fn: Function): void {
+  const source = Function.prototype.toString.call(fn);
+  if (!isNativeSource(source)) return;
+  const what = typeof fn.name === "string" && fn.name.startsWith("bound ") ? "a bound function (made with .bind())" : "a native function or a Proxy around one";
+  throw new DefinitionError(
+    `${describe(options, fn)}: its function is ${what}, whose source daft cannot read at run time, so it has no code hash to cache by. ` +
+      `Pass the function itself (an arrow function that calls it, e.g. ({ a }) => target.call(owner, { a }), is hashed by its source), ` +
+      `or build with the daft transform (node --import daft/loader, or the Vite/Rollup/esbuild plugin), which hashes the code where the node is declared.`,
+  );
 }
 
 /** Without the transform, the code hash covers the function's own source only (no helpers). */

@@ -23,28 +23,63 @@
  *   Date `D<time>;` (`DNaN;` when invalid)   RegExp `R` + source + flags (lastIndex ignored)
  *   typed array, DataView, ArrayBuffer, SharedArrayBuffer `x<len>:<kind><byteLength>;<raw bytes>`
  *     (elements little-endian; NaN payloads in float arrays count, as they are bytes)
- *   function `F` + its source text (closures' captured values are not seen)
+ *   function `F` + its source text (closures' captured values are not seen); a built-in function
+ *     of the language, whose source text is hidden, `N<len>:<path>` (`Math.max`)
  *   boxed primitive `O` + the primitive's token   Error `E` + class, name, message, own enumerable props
  *   URL, URLSearchParams `T<len>:<kind>` + their text
  *   object with a `[Symbol.for("daft.cacheKey")]()` (preferred) or `cacheKey()` method:
  *     `K` + the token of what it returns
- *   cycle: `^<n>;` = the object being written n levels up; shared, acyclic objects are written in full
+ *   cycle: `^<n>;` = the object being written n levels up
+ *   a container (record, array, class instance, Map, Set, Error, cache key) nested in the value
+ *     whose tokens take more than 65536 bytes: `#` + the 16 hex digits of their xxhash64. So a
+ *     part shared at many places is hashed once, and hashes like an unshared copy of it.
+ *   a Proxy: by what it shows through its traps and methods (proxies.ts)
  * Refused with UnhashableValueError (see unhashable.ts): symbols, WeakMap, WeakSet, WeakRef,
  * Promise, generators and iterators, event emitters and targets (streams, sockets, workers,
  * AbortSignal…), web streams, Blob/Request/Response, timers, native handles, crypto keys, bound
- * functions. `toJSON` is not consulted.
+ * and other native functions that are not built-ins of the language, proxies whose target keeps
+ * its content in internal slots (a proxied Promise, typed array, URL…), revoked proxies.
+ * `toJSON` is not consulted.
  */
-import { writeCanonical } from "./serializer.js";
-import { begin, digest, end } from "./token-sink.js";
+import { forgetTrackedParts, writeCanonical } from "./serializer.js";
+import { RETRY_TRACKED, begin, digest, end, retryWasRequested, setTracking, tracking } from "./token-sink.js";
 import { UnhashablePart, UnhashableValueError } from "./unhashable-error.js";
 
 export { UnhashableValueError } from "./unhashable-error.js";
 
+let hashing = false;
+
 /** The canonical content hash of `value`: 16 lowercase hex digits, stable across processes. */
 export function hashValue(value: unknown): string {
+  // A cache key method hashing re-entrantly takes part in the attempt of the value around it.
+  if (hashing) return attempt(value);
+  hashing = true;
+  try {
+    return attempt(value);
+  } catch (error) {
+    if (error !== RETRY_TRACKED) throw error;
+    return attemptTracked(value);
+  } finally {
+    hashing = false;
+  }
+}
+
+/** The value is larger than INLINE_BYTES_MAX somewhere: again, with containers tracked (see token-sink.ts). */
+function attemptTracked(value: unknown): string {
+  setTracking(true);
+  try {
+    return attempt(value);
+  } finally {
+    setTracking(false);
+    forgetTrackedParts();
+  }
+}
+
+function attempt(value: unknown): string {
   begin();
   try {
     writeCanonical(value);
+    if (!tracking && retryWasRequested()) throw RETRY_TRACKED;
     return digest();
   } catch (error) {
     throw publicError(error);

@@ -41,6 +41,8 @@ export const Tag = {
   bytes: 0x78, // x
   /** `F` then the source text as a string token. */
   function: 0x46, // F
+  /** `N<path length>:<path>`: a built-in function of the language by its path from the global object (`Math.max`). */
+  builtin: 0x4e, // N
   /** `O` then the primitive token of a boxed primitive (`new Number(1)`, `Object(1n)`…). */
   boxed: 0x4f, // O
   /** `E<len>:<class name>`, then name and message as string tokens, then a record of own enumerable properties. */
@@ -49,6 +51,12 @@ export const Tag = {
   text: 0x54, // T
   /** `K` then the token of the value returned by the object's cache key method. */
   cacheKey: 0x4b, // K
+  /**
+   * `#` then 16 lowercase hex digits: the xxhash64 of a container's tokens (record, array, class
+   * instance, Map, Set, Error, cache key) inside the hashed value when they take more than
+   * INLINE_BYTES_MAX bytes.
+   */
+  digest: 0x23, // #
   /** `^<n>;` — a reference to the ancestor `n` levels up (0 = the innermost object being written). */
   backReference: 0x5e, // ^
   /** Ends a decimal: a bigint, a time, a count or a back-reference. */

@@ -5,16 +5,41 @@
  * binary values go to the stream straight from their own memory, in views of BYTE_CHUNK bytes.
  * Either way the digest is that of the same byte sequence.
  *
- * The sink is module state rather than an object so the hot path is a plain byte store. It is
- * re-entrant: a hash may start while another is in progress (the per-entry digests of a Map, or a
- * cache key method that calls hashValue). The inner hash writes after the outer one's pending
- * bytes (from `start`), streams only its own bytes, and `end()` gives the space back.
+ * The sink is module state rather than an object so the hot path is a plain byte store. It keeps
+ * a stack of regions, each a run of bytes that will be hashed or inlined as a whole:
+ * - a hash (`begin`/`digest`/`end`): the whole value, a Map entry, or a cache key method calling
+ *   hashValue. It may start while another is in progress; its bytes follow the outer one's
+ *   pending bytes, and `end()` gives the space back.
+ * - a container (`openContainer`/`closeContainer`): a record, array, Map, Set… inside the value.
+ *   If its tokens stay within INLINE_BYTES_MAX bytes they are part of its parent's bytes;
+ *   otherwise they are hashed on their own and the parent gets `#<digest>` instead. The decision
+ *   depends on the content only, so a shared part hashed once (and its digest reused) gives the
+ *   same bytes as a copy of it written in full. Until its size is known to exceed the limit, a
+ *   container's bytes stay in the buffer (it may still be inlined); once it is known, the
+ *   container is promoted to a hash of its own and its bytes may be streamed like any hash's.
+ *
+ * Tracking containers costs time on every object, and no container can exceed the limit in a
+ * value whose hashes (Map entries included) take INLINE_BYTES_MAX bytes in all. So a value is
+ * first written untracked, in the buffer only; when its bytes outgrow that budget (or the
+ * buffer), the sink throws RETRY_TRACKED and hashValue writes the value again with `tracking`
+ * on. Small values, the common case, never pay for containers; large ones waste at most the
+ * first 64 KiB. The budget counts every hash because a Map's token holds only digests of its
+ * entries: a value can be small while hashing it is not.
  */
 import { Tag } from "./tags.js";
 import { encodeWtf8Into, isHighSurrogate, isWellFormed } from "./wtf8.js";
-import { xx, type XXHash64Stream } from "./xxhash.js";
+import { xx } from "./xxhash.js";
 
-const INITIAL_CAPACITY = 1 << 16;
+/**
+ * A container whose tokens take more bytes than this is written as its digest. It bounds the
+ * work of hashing a value whose parts are shared many times (each shared container larger than
+ * this is hashed once) while every value whose nested containers are smaller hashes byte for byte
+ * as a flat token stream.
+ */
+export const INLINE_BYTES_MAX = 1 << 16;
+
+/** At least INLINE_BYTES_MAX: an untracked attempt writes only into the buffer, never past it. */
+const INITIAL_CAPACITY = INLINE_BYTES_MAX;
 /** Binary values up to this size are copied into the buffer; larger ones are streamed in place. */
 const COPY_BYTES_MAX = 1 << 12;
 /** Larger binary values are streamed in views of this size (bounds the wasm memory they need). */
@@ -24,53 +49,161 @@ const LOOP_ENCODE_MAX = 256;
 /** Ill-formed long strings are encoded in slices of this many UTF-16 units. */
 const TEXT_SLICE = 1 << 12;
 
+/** Whether containers are tracked: off for a value's first attempt (see the module comment). */
+export let tracking = false;
+
+/** Thrown by an untracked write that would take the value's hashes past INLINE_BYTES_MAX bytes in all. */
+export const RETRY_TRACKED: unknown = Object.freeze({ toString: () => "daft: hash again with containers tracked" });
+/** Set with every RETRY_TRACKED thrown, in case user code (a cache key method) swallowed it. */
+let retryRequested = false;
+/** Untracked: bytes of the hashes already ended (Map entries), counted against the budget. */
+let spent = 0;
+
+/** Starts an attempt at hashing a value, with containers tracked or not. */
+export function setTracking(on: boolean): void {
+  tracking = on;
+  retryRequested = false;
+}
+
+/** Whether an untracked attempt overflowed, even if its RETRY_TRACKED was caught along the way. */
+export function retryWasRequested(): boolean {
+  return retryRequested;
+}
+
+function requestRetry(): never {
+  retryRequested = true;
+  throw RETRY_TRACKED;
+}
+
+/** A streaming xxhash64, whatever xxhash.ts builds it with. */
+type HashStream = ReturnType<typeof xx.create64>;
+
+/** A hash started by `begin()`. */
+const HASH = 0;
+/** A container that may still be inlined into its parent: its bytes are never streamed. */
+const CONTAINER = 1;
+/** A container known to exceed INLINE_BYTES_MAX: hashed on its own, streamed like a hash. */
+const PROMOTED = 2;
+
 const encoder = new TextEncoder();
 let buffer = new Uint8Array(INITIAL_CAPACITY);
 let view = new DataView(buffer.buffer);
 /** Next free byte. */
 let position = 0;
-/** First byte of the current hash (0 unless nested). */
+/**
+ * Writes that would pass this position call `makeRoom` first: the buffer's end; inside a
+ * container, the byte at which it would exceed INLINE_BYTES_MAX (so it is promoted on time);
+ * untracked, the end of the attempt's budget.
+ */
+let limit = buffer.length;
+
+/**
+ * The innermost region, in scalars (the hot path touches nothing else); the regions it
+ * interrupted are kept below in `outer*`. A region's pending bytes run from its start to the
+ * next region's start (or `position`).
+ */
 let start = 0;
-/** The stream of the current hash, created when its bytes first overflow the buffer. */
-let stream: XXHash64Stream | undefined;
-let active = 0;
-const suspended: (number | XXHash64Stream | undefined)[] = [];
+let kind = HASH;
+/** The stream of a hash or promoted container, created when its bytes first leave the buffer. */
+let stream: HashStream | undefined;
+/** Regions open, the innermost included (0 between hashes). */
+let regions = 0;
+const outerStart: number[] = [];
+const outerKind: number[] = [];
+const outerStream: (HashStream | undefined)[] = [];
+
+function pushRegion(newKind: number): void {
+  const depth = regions - 1;
+  outerStart[depth] = start;
+  outerKind[depth] = kind;
+  outerStream[depth] = stream;
+  regions++;
+  start = position;
+  kind = newKind;
+  stream = undefined;
+  updateLimit();
+}
+
+function popRegion(): void {
+  const depth = --regions - 1;
+  start = outerStart[depth]!;
+  kind = outerKind[depth]!;
+  stream = outerStream[depth];
+  outerStream[depth] = undefined;
+  updateLimit();
+}
+
+function updateLimit(): void {
+  const end = !tracking ? INLINE_BYTES_MAX - spent : kind === CONTAINER ? start + INLINE_BYTES_MAX : buffer.length;
+  limit = end < buffer.length ? end : buffer.length;
+}
 
 /** Starts a hash; pair every call with `end()` (in a `finally`). */
 export function begin(): void {
-  if (active > 0) {
-    suspended.push(start, stream);
-    start = position;
-    stream = undefined;
-  } else {
-    position = 0;
-    start = 0;
-    stream = undefined;
-  }
-  active++;
+  if (regions > 0) return pushRegion(HASH);
+  regions = 1;
+  position = 0;
+  start = 0;
+  kind = HASH;
+  stream = undefined;
+  spent = 0;
+  // The buffer never shrinks below INLINE_BYTES_MAX bytes.
+  limit = tracking ? buffer.length : INLINE_BYTES_MAX;
 }
 
-/** Ends the innermost hash and resumes the one it interrupted, if any. */
+/** Ends the innermost hash (and any container an error left open inside it) and resumes the one it interrupted. */
 export function end(): void {
-  active--;
+  while (kind !== HASH) popRegion();
+  spent += position - start;
   position = start;
-  if (active > 0) {
-    stream = suspended.pop() as XXHash64Stream | undefined;
-    start = suspended.pop() as number;
-  } else {
-    stream = undefined;
-  }
+  if (regions > 1) return popRegion();
+  regions = 0;
+  stream = undefined;
 }
 
 /** The digest of everything written since `begin()`, as 16 lowercase hex digits. */
 export function digest(): string {
   if (stream === undefined) return toHex(xx.h64Raw(start === 0 ? headView(position) : buffer.subarray(start, position)));
-  flush();
+  stream.update(buffer.subarray(start, position));
+  position = start;
   return toHex(stream.digest());
 }
 
+/** Starts a container (see the module comment); pair with `closeContainer()`. */
+export function openContainer(): void {
+  // The parent's bytes so far are final: past the limit, the parent is certain to be a digest.
+  if (position > limit) makeRoom(0);
+  pushRegion(CONTAINER);
+}
+
+/**
+ * Ends the innermost container: its bytes stay in place when they fit INLINE_BYTES_MAX, else
+ * they are replaced by `#<digest>`. Returns the bytes that now stand for the container when it
+ * became a digest, or, with `keepInline`, when it stayed (a copy); otherwise undefined.
+ */
+export function closeContainer(keepInline: boolean): Uint8Array | undefined {
+  const from = start;
+  let hash: bigint;
+  if (kind === CONTAINER) {
+    if (position - from <= INLINE_BYTES_MAX) {
+      popRegion();
+      return keepInline ? buffer.slice(from, position) : undefined;
+    }
+    hash = xx.h64Raw(buffer.subarray(from, position));
+  } else {
+    const own = stream ?? xx.create64();
+    own.update(buffer.subarray(from, position));
+    hash = own.digest();
+  }
+  popRegion();
+  position = from;
+  const reference = encoder.encode(`#${toHex(hash)}`);
+  writeBytes(reference);
+  return reference;
+}
+
 export function writeTag(tag: number): void {
-  if (position >= buffer.length) makeRoom(1);
+  if (position >= limit) makeRoom(1);
   buffer[position++] = tag;
 }
 
@@ -79,7 +212,7 @@ export function writeTag(tag: number): void {
  * keeps its own bits (it differs from 0); every NaN is written as the one canonical quiet NaN.
  */
 export function writeNumber(value: number): void {
-  if (position + 9 > buffer.length) makeRoom(9);
+  if (position + 9 > limit) makeRoom(9);
   buffer[position++] = Tag.number;
   view.setFloat64(position, value === value ? value : NaN, true);
   position += 8;
@@ -87,7 +220,7 @@ export function writeNumber(value: number): void {
 
 /** A non-negative integer followed by `;` (sizes, counts, back-reference distances). */
 export function writeCount(count: number): void {
-  if (position + 24 > buffer.length) makeRoom(24);
+  if (position + 24 > limit) makeRoom(24);
   writeDigits(count);
   buffer[position++] = Tag.end;
 }
@@ -95,12 +228,12 @@ export function writeCount(count: number): void {
 /** `<tag><UTF-16 length>:<WTF-8 text>`; pass `NO_TAG` for a bare length-prefixed text (keys). */
 export function writeText(tag: number, text: string): void {
   const length = text.length;
-  if (position + 24 > buffer.length) makeRoom(24);
+  if (position + 24 > limit) makeRoom(24);
   if (tag !== NO_TAG) buffer[position++] = tag;
   writeDigits(length);
   buffer[position++] = Tag.lengthEnd;
   if (length > LOOP_ENCODE_MAX) return writeLongText(text);
-  if (position + 3 * length > buffer.length) makeRoom(3 * length);
+  if (position + 3 * length > limit) makeRoom(3 * length);
   for (let i = 0; i < length; i++) {
     const code = text.charCodeAt(i);
     if (code >= 0x80) {
@@ -115,7 +248,7 @@ export const NO_TAG = -1;
 /** ASCII text as is (digits of a bigint or a time, digests). */
 export function writeAscii(text: string): void {
   if (text.length > LOOP_ENCODE_MAX) return writeLongText(text);
-  if (position + text.length > buffer.length) makeRoom(text.length);
+  if (position + text.length > limit) makeRoom(text.length);
   for (let i = 0; i < text.length; i++) buffer[position++] = text.charCodeAt(i);
 }
 
@@ -123,13 +256,25 @@ export function writeAscii(text: string): void {
 export function writeBytes(bytes: Uint8Array): void {
   const size = bytes.byteLength;
   if (size <= COPY_BYTES_MAX) {
-    if (position + size > buffer.length) makeRoom(size);
+    if (position + size > limit) makeRoom(size);
     buffer.set(bytes, position);
     position += size;
     return;
   }
-  flush();
-  for (let at = 0; at < size; at += BYTE_CHUNK) stream!.update(bytes.subarray(at, Math.min(at + BYTE_CHUNK, size)));
+  if (kind === CONTAINER || !tracking) {
+    if (position - start + size <= INLINE_BYTES_MAX) {
+      if (position + size > limit) makeRoom(size);
+      buffer.set(bytes, position);
+      position += size;
+      return;
+    }
+    if (!tracking) requestRetry();
+    kind = PROMOTED;
+  }
+  compact();
+  const own = (stream ??= xx.create64());
+  for (let at = 0; at < size; at += BYTE_CHUNK) own.update(bytes.subarray(at, Math.min(at + BYTE_CHUNK, size)));
+  updateLimit();
 }
 
 /** Decimal digits of a non-negative safe integer, without building a string. */
@@ -150,6 +295,25 @@ function writeDigits(value: number): void {
 
 function writeLongText(text: string): void {
   const length = text.length;
+  if (!tracking) {
+    if (position + length > limit) requestRetry();
+    if (!isWellFormed(text)) {
+      if (position + 3 * length > limit) makeRoom(3 * length);
+      position = encodeWtf8Into(text, 0, length, buffer, position);
+      return;
+    }
+    const result = encoder.encodeInto(text, buffer.subarray(position, limit));
+    if (result.read < length) requestRetry();
+    position += result.written;
+    return;
+  }
+  // WTF-8 takes at least one byte per UTF-16 unit, so this container is certain to exceed the limit.
+  if (kind === CONTAINER && position - start + length > INLINE_BYTES_MAX) kind = PROMOTED;
+  if (kind === CONTAINER) {
+    if (position + 3 * length > limit) makeRoom(3 * length);
+    position = isWellFormed(text) ? position + encoder.encodeInto(text, buffer.subarray(position)).written : encodeWtf8Into(text, 0, length, buffer, position);
+    return;
+  }
   if (isWellFormed(text)) {
     // TextEncoder never splits a code point across calls: it stops when the next one does not fit.
     let read = 0;
@@ -158,29 +322,65 @@ function writeLongText(text: string): void {
       const result = encoder.encodeInto(read === 0 ? text : text.slice(read), buffer.subarray(position));
       read += result.read;
       position += result.written;
-      if (read < length) flush();
+      if (read < length) makeSpace();
     }
     return;
   }
   for (let from = 0; from < length; ) {
     let to = Math.min(from + TEXT_SLICE, length);
     if (to < length && isHighSurrogate(text.charCodeAt(to - 1))) to--;
-    if (position + 3 * (to - from) > buffer.length) makeRoom(3 * (to - from));
+    if (position + 3 * (to - from) > limit) makeRoom(3 * (to - from));
     position = encodeWtf8Into(text, from, to, buffer, position);
     from = to;
   }
 }
 
-/** Streams the current hash's pending bytes, then grows the buffer if that did not free `size` bytes. */
+/**
+ * Called when a write of up to `size` bytes would pass `limit`: promotes the innermost container
+ * once it is certain to exceed INLINE_BYTES_MAX, and makes room in the buffer.
+ */
 function makeRoom(size: number): void {
-  flush();
-  if (buffer.length - position < size) {
+  if (!tracking) requestRetry();
+  if (kind === CONTAINER && position - start > INLINE_BYTES_MAX) kind = PROMOTED;
+  if (position + size > buffer.length) makeSpace(size);
+  else updateLimit();
+}
+
+/**
+ * Streams the pending bytes of every hash and promoted container, moves the bytes of containers
+ * that may still be inlined to the front, and grows the buffer when they leave less than `size`
+ * bytes or a quarter of it free (so writes do not stream a few bytes at a time).
+ */
+function makeSpace(size = 0): void {
+  compact();
+  if (buffer.length - position < Math.max(size, buffer.length >>> 2)) {
     const grown = new Uint8Array(Math.max(buffer.length * 2, position + size));
     grown.set(buffer.subarray(0, position));
     buffer = grown;
     view = new DataView(grown.buffer);
     headViews = [];
   }
+  updateLimit();
+}
+
+function compact(): void {
+  const depth = regions - 1;
+  let to = depth > 0 ? outerStart[0]! : start;
+  for (let i = 0; i <= depth; i++) {
+    const from = i < depth ? outerStart[i]! : start;
+    const until = i + 1 < depth ? outerStart[i + 1]! : i + 1 === depth ? start : position;
+    const regionKind = i < depth ? outerKind[i]! : kind;
+    if (i < depth) outerStart[i] = to;
+    else start = to;
+    if (regionKind === CONTAINER) {
+      if (to !== from) buffer.copyWithin(to, from, until);
+      to += until - from;
+    } else if (until > from) {
+      if (i < depth) (outerStream[i] ??= xx.create64()).update(buffer.subarray(from, until));
+      else (stream ??= xx.create64()).update(buffer.subarray(from, until));
+    }
+  }
+  position = to;
 }
 
 /**
@@ -196,14 +396,6 @@ function headView(length: number): Uint8Array {
   let view = headViews[length];
   if (view === undefined) view = headViews[length] = buffer.subarray(0, length);
   return view;
-}
-
-function flush(): void {
-  stream ??= xx.create64();
-  if (position > start) {
-    stream.update(buffer.subarray(start, position));
-    position = start;
-  }
 }
 
 function toHex(hash: bigint): string {

@@ -13,7 +13,7 @@ import { types } from "node:util";
 import { UnhashablePart } from "./unhashable-error.js";
 
 const liveResourceWhy = "it is a live resource, not data";
-const AWAIT_FIX =
+export const AWAIT_FIX =
   'Await it and pass the result, or give the object that holds it a [Symbol.for("daft.cacheKey")]() or cacheKey() method.';
 const COLLECT_FIX =
   'Collect its values first (e.g. into an array), or give the object that holds it a [Symbol.for("daft.cacheKey")]() or cacheKey() method.';

@@ -2,6 +2,7 @@
  * Reads a node's input names and defaults from `fn.toString()`: the keys of the single
  * destructured object parameter. Used only when no build-time transform injected them.
  */
+import { isNativeSource } from "./native-source.js";
 import { scan, skipBalanced } from "./scan.js";
 
 export interface ParameterNames {
@@ -103,7 +104,7 @@ export function readDefaultSources(fn: (...args: never[]) => unknown): Map<strin
 
 function readPatternEntries(fn: (...args: never[]) => unknown): { key: string; defaultSource: string | undefined }[] {
   const source = Function.prototype.toString.call(fn);
-  if (source.includes("[native code]")) {
+  if (isNativeSource(source)) {
     throw new UnreadableParametersError("it is a native or bound function, whose source cannot be read");
   }
   const blanked = blankLiterals(source);

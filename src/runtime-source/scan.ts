@@ -18,7 +18,8 @@ const REGEX_AFTER_WORDS = new Set([
   "else", "yield", "await",
 ]);
 
-const isWordChar = (ch: string | undefined): boolean => ch !== undefined && /[\w$]/.test(ch);
+/** Characters of identifiers, keywords and numbers: ASCII word characters, `$`, escapes (`\u0061`) and any non-ASCII letter. */
+const isWordChar = (ch: string | undefined): boolean => ch !== undefined && (/[\w$\\]/.test(ch) || (ch > "\x7f" && !/\s/.test(ch)));
 
 /** Splits source into code, comment and literal pieces; concatenated, they give back the source. */
 export function scan(source: string): Piece[] {
@@ -165,18 +166,43 @@ function skipRegex(source: string, start: number): number {
   return source.length;
 }
 
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+/** Words after which a line break ends the statement (`return⏎ x` returns undefined): JavaScript's restricted productions. */
+const LINE_BREAK_ENDS = new Set(["return", "throw", "break", "continue", "yield", "async"]);
+
 /**
- * Source with comments removed and whitespace reduced to what separates two words, so that
- * reformatting or commenting a function does not change its runtime code hash.
+ * Source with comments removed and whitespace reduced to what carries meaning, so that
+ * reformatting or commenting a function does not change its runtime code hash, while two sources
+ * that mean different things never normalise alike:
+ * - a space stays where removing it would join two tokens (`return x`, `a + +b`, `1 .e5`);
+ * - a line break (or a comment holding one) stays where JavaScript gives it meaning: after
+ *   `return`, `throw`, `break`, `continue`, `yield` and `async` when something follows on the
+ *   next line, and before `++`/`--` (`a⏎++b` is `a; ++b`). Elsewhere a line break only ends a
+ *   statement that could not go on anyway (automatic semicolon insertion), so dropping it loses
+ *   nothing. Sources using HTML-like comments (`<!--`, only comments in scripts) keep every line break.
  */
 export function normaliseSource(source: string): string {
+  const pieces = scan(source);
+  const keepLineBreaks = pieces.some((piece) => piece.kind === "code" && piece.text.includes("<!--"));
   let out = "";
-  for (const piece of scan(source)) {
+  /** Where the output of the current run of whitespace and comments starts; -1 outside one. */
+  let gapStart = -1;
+  let gapHasLineBreak = false;
+  const endGap = (next: string | undefined) => {
+    if (gapStart < 0) return;
+    if (gapHasLineBreak && (keepLineBreaks || lineBreakMatters(out.slice(0, gapStart), next))) out = out.slice(0, gapStart) + "\n";
+    gapStart = -1;
+    gapHasLineBreak = false;
+  };
+  for (const piece of pieces) {
     if (piece.kind === "comment") {
+      if (gapStart < 0) gapStart = out.length;
+      if (LINE_BREAK.test(piece.text)) gapHasLineBreak = true;
       out += " ";
       continue;
     }
     if (piece.kind !== "code") {
+      endGap(piece.text);
       out += piece.text;
       continue;
     }
@@ -184,17 +210,41 @@ export function normaliseSource(source: string): string {
     for (let i = 0; i < text.length; i++) {
       const ch = text[i]!;
       if (!/\s/.test(ch)) {
+        if (gapStart >= 0) endGap(text.slice(i, i + 2));
         out += ch;
         continue;
       }
-      while (i + 1 < text.length && /\s/.test(text[i + 1]!)) i++;
+      if (gapStart < 0) gapStart = out.length;
+      if (LINE_BREAK.test(ch)) gapHasLineBreak = true;
+      while (i + 1 < text.length && /\s/.test(text[i + 1]!)) {
+        i++;
+        if (LINE_BREAK.test(text[i]!)) gapHasLineBreak = true;
+      }
       const before = out[out.length - 1];
       const after = text[i + 1];
-      // Keep one space only where removing it would join two tokens: `return x`, `a + +b`.
-      if ((isWordChar(before) && isWordChar(after)) || (before === after && (before === "+" || before === "-"))) {
+      // Keep one space only where removing it would join two tokens: `return x`, `a + +b`, `1 .e5`.
+      if ((isWordChar(before) && isWordChar(after)) || (before === after && (before === "+" || before === "-")) || (after === "." && endsWithNumber(out))) {
         out += " ";
       }
     }
   }
+  endGap(undefined);
   return out;
+}
+
+/** Whether a line break between `before` (the output so far) and `next` (what follows) changes the meaning. */
+function lineBreakMatters(before: string, next: string | undefined): boolean {
+  if (next === undefined) return false;
+  if (next.startsWith("++") || next.startsWith("--")) return true;
+  const word = /[\w$]+$/.exec(before);
+  if (word === null || !LINE_BREAK_ENDS.has(word[0]) || before[word.index - 1] === "." || isWordChar(before[word.index - 1])) return false;
+  // Nothing can continue the statement before these, so the line break changes nothing there.
+  return !";})]".includes(next[0]!);
+}
+
+/** Whether the output ends with a number literal (`1 .e5` is a property read, `1.e5` a number). */
+function endsWithNumber(out: string): boolean {
+  let at = out.length;
+  while (at > 0 && isWordChar(out[at - 1])) at--;
+  return at < out.length && /[0-9]/.test(out[at]!);
 }

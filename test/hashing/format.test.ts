@@ -15,56 +15,63 @@ import { xx } from "../../src/hashing/xxhash.js";
 
 const utf8 = new TextEncoder();
 
+/**
+ * Containers (records, arrays, Maps, Sets) nested in the value whose tokens take more bytes than
+ * this are written as `#` + the 16 hex digits of their xxhash64 (the value itself never is).
+ */
+const INLINE_BYTES_MAX = 65536;
+
 /** The documented token bytes of JSON-like values, Maps, Sets and typed arrays (no lone surrogates). */
-function reference(value: unknown): Uint8Array {
+function reference(value: unknown, nested = false): Uint8Array {
   const parts: Uint8Array[] = [];
   const text = (part: string) => parts.push(utf8.encode(part));
-  const write = (item: unknown): void => {
-    if (item === null) return void text("z");
-    if (item === undefined) return void text("u");
-    if (item === true) return void text("t");
-    if (item === false) return void text("f");
-    if (typeof item === "number") {
-      const bits = new DataView(new ArrayBuffer(8));
-      bits.setFloat64(0, item, true);
-      text("n");
-      return void parts.push(new Uint8Array(bits.buffer));
-    }
-    if (typeof item === "bigint") return void text(`i${item.toString()};`);
-    if (typeof item === "string") return void text(`s${item.length}:${item}`);
-    if (item instanceof Float64Array || item instanceof Uint8Array) {
-      const kind = item instanceof Float64Array ? "Float64Array" : "Uint8Array"; // this machine is little-endian
-      text(`x${kind.length}:${kind}${item.byteLength};`);
-      return void parts.push(new Uint8Array(item.buffer, item.byteOffset, item.byteLength));
-    }
+  const item = value;
+  if (item === null) text("z");
+  else if (item === undefined) text("u");
+  else if (item === true) text("t");
+  else if (item === false) text("f");
+  else if (typeof item === "number") {
+    const bits = new DataView(new ArrayBuffer(8));
+    bits.setFloat64(0, item, true);
+    text("n");
+    parts.push(new Uint8Array(bits.buffer));
+  } else if (typeof item === "bigint") text(`i${item.toString()};`);
+  else if (typeof item === "string") text(`s${item.length}:${item}`);
+  else if (item instanceof Float64Array || item instanceof Uint8Array) {
+    const kind = item instanceof Float64Array ? "Float64Array" : "Uint8Array"; // this machine is little-endian
+    text(`x${kind.length}:${kind}${item.byteLength};`);
+    parts.push(new Uint8Array(item.buffer, item.byteOffset, item.byteLength));
+  } else {
     if (Array.isArray(item)) {
       text("[");
       for (let i = 0; i < item.length; i++) {
-        if (i in item) write(item[i]);
+        if (i in item) parts.push(reference(item[i], true));
         else text("_");
       }
-      return void text("]");
-    }
-    if (item instanceof Map || item instanceof Set) {
+      text("]");
+    } else if (item instanceof Map || item instanceof Set) {
       const entries: unknown[][] = item instanceof Map ? [...item] : [...item].map((element) => [element]);
-      const digests = entries.map((entry) => hex(xx.h64Raw(concat(...entry.map(reference))))).sort();
-      return void text(`${item instanceof Map ? "M" : "S"}${digests.length};${digests.join("")}`);
+      const digests = entries.map((entry) => hex(xx.h64Raw(concat(...entry.map((part) => reference(part, true)))))).sort();
+      text(`${item instanceof Map ? "M" : "S"}${digests.length};${digests.join("")}`);
+    } else {
+      const record = item as Record<string, unknown>;
+      text("{");
+      for (const key of Object.keys(record).sort()) {
+        text(`${key.length}:${key}`);
+        parts.push(reference(record[key], true));
+      }
+      text("}");
     }
-    const record = item as Record<string, unknown>;
-    text("{");
-    for (const key of Object.keys(record).sort()) {
-      text(`${key.length}:${key}`);
-      write(record[key]);
-    }
-    text("}");
-  };
-  write(value);
+    const bytes = concatAll(parts);
+    return nested && bytes.byteLength > INLINE_BYTES_MAX ? utf8.encode(`#${hex(xx.h64Raw(bytes))}`) : bytes;
+  }
   return concatAll(parts);
 }
 
 function referenceHash(value: unknown): string {
   return hex(xx.h64Raw(reference(value)));
 }
+
 
 function concat(...parts: Uint8Array[]): Uint8Array {
   return concatAll(parts);
@@ -201,15 +208,60 @@ describe("the byte format matches its documentation", () => {
     expect(hashValue(NaN)).toBe(hex(xx.h64Raw(new Uint8Array([0x6e, 0, 0, 0, 0, 0, 0, 0xf8, 0x7f]))));
   });
 
-  it("class instances, cache keys and back-references", () => {
+  it("class instances, cache keys, built-in functions and back-references", () => {
     class Point {
       x = "1";
     }
     expect(hashValue(new Point())).toBe(xx.h64ToString("c5:Point{1:xs1:1}"));
     expect(hashValue({ cacheKey: () => "k" })).toBe(xx.h64ToString("Ks1:k"));
+    expect(hashValue(Math.max)).toBe(xx.h64ToString("N8:Math.max"));
+    expect(hashValue([Map.prototype.forEach])).toBe(xx.h64ToString("[N21:Map.prototype.forEach]"));
     const loop: Record<string, unknown> = {};
     loop.a = [loop];
     expect(hashValue(loop)).toBe(xx.h64ToString("{1:a[^1;]}"));
+  });
+});
+
+describe("containers larger than 64 KiB nested in the value are written as their digest", () => {
+  /** `{1:s` + a string token of `length` x's + `}`: length + digits + 7 bytes. */
+  const recordBytes = (length: number) => utf8.encode(`{1:ss${length}:${"x".repeat(length)}}`);
+
+  it("exactly past 65536 bytes, and never the value itself", () => {
+    const fits = { s: "x".repeat(65524) }; // 65536 bytes of tokens
+    const over = { s: "x".repeat(65525) }; // 65537
+    expect(recordBytes(65524).byteLength).toBe(65536);
+    expect(hashValue({ inner: fits })).toBe(hex(xx.h64Raw(concat(utf8.encode("{5:inner"), recordBytes(65524), utf8.encode("}")))));
+    const digest = hex(xx.h64Raw(recordBytes(65525)));
+    expect(hashValue({ inner: over })).toBe(xx.h64ToString(`{5:inner#${digest}}`));
+    expect(hashValue([over])).toBe(xx.h64ToString(`[#${digest}]`));
+    expect(hashValue(over)).toBe(digest);
+  });
+
+  it("with large binaries, long strings and large children at any depth (containers streamed as they grow)", () => {
+    const floats = new Float64Array(300_000).map((_, i) => i / 7);
+    const bytes = new Uint8Array(65_520).fill(3); // with its header, just past the limit inside a record
+    const text = "long text ✓ ".repeat(20_000);
+    const value = {
+      small: { a: [1, 2, { b: "c" }] },
+      floats: { inner: { floats } },
+      bytes: { bytes },
+      fewBytes: { bytes: bytes.subarray(0, 65_000) },
+      text: [{ text }],
+      // The parent has passed 64 KiB before `b` starts: it is promoted while its child is still open.
+      promoted: { a: "y".repeat(70_000), b: { c: "z".repeat(70_000), d: { e: floats.subarray(0, 9000) } } },
+      chain: { a: { a: { a: { a: Array.from({ length: 9000 }, (_, i) => ({ i })) } } } },
+      map: new Map<unknown, unknown>([["k", { list: Array.from({ length: 5000 }, (_, i) => [i, `v${i}`]) }]]),
+      set: new Set<unknown>([Array.from({ length: 9000 }, (_, i) => i)]),
+    };
+    expect(hashValue(value)).toBe(referenceHash(value));
+  });
+
+  it("for random nested values with many parts larger than 64 KiB", () => {
+    const next = random(23);
+    const value = Array.from({ length: 3 }, () => ({ tree: randomTree(next, 9), list: Array.from({ length: 40 }, () => randomTree(next, 6)) }));
+    const digestReferences = new TextDecoder("latin1").decode(reference(value)).match(/#[0-9a-f]{16}/g) ?? [];
+    expect(digestReferences.length).toBeGreaterThanOrEqual(3); // more are hidden inside these
+    expect(hashValue(value)).toBe(referenceHash(value));
   });
 });
 

@@ -244,6 +244,15 @@ describe("class instances, functions, boxed primitives, errors", () => {
     distinct([(x: number) => x * 2, (x: number) => x * 3, function double(x: number) { return x * 2; }, "(x) => x * 2"]);
   });
 
+  it("built-in functions of the language hash by their path, so same-named ones differ", () => {
+    // Their source text is `function forEach() { [native code] }` for all of these.
+    distinct([Array.prototype.forEach, Map.prototype.forEach, Set.prototype.forEach, Math.max, Math.min, Number, String, parseInt, Object.keys]);
+    expect(hashValue(Number.parseFloat)).toBe(hashValue(parseFloat)); // the same function
+    expect(hashValue({ parse: Number })).toBe(hashValue({ parse: Number }));
+    expect(hashValue(Math.max)).not.toBe(hashValue("Math.max"));
+    expect(hashValue(Math.max)).not.toBe(hashValue(function max() {}));
+  });
+
   it("boxed primitives differ from primitives and hash by their value", () => {
     distinct([new Number(1), 1, new String("a"), "a", new Boolean(false), false, Object(1n), 1n, new String("1"), new Boolean(true), Object(2n)]);
     expect(hashValue(new String("a"))).toBe(hashValue(new String("a")));
@@ -312,6 +321,83 @@ describe("cycles and shared references", () => {
     const shared = { big: [1, 2, 3] };
     expect(hashValue({ a: shared, b: shared })).toBe(hashValue({ a: { big: [1, 2, 3] }, b: { big: [1, 2, 3] } }));
     expect(hashValue([shared, shared])).toBe(hashValue([structuredClone(shared), structuredClone(shared)]));
+  });
+});
+
+describe("parts shared at many places (a DAG)", () => {
+  type Pair = { a: unknown; b: unknown };
+  /** `levels` objects, each holding the previous one twice: 2^levels paths to the innermost. */
+  const dag = (levels: number): Pair => {
+    let node: Pair = { a: null, b: null };
+    for (let i = 0; i < levels; i++) node = { a: node, b: node };
+    return node;
+  };
+  /** The same shape with no sharing at all: 2^levels objects. */
+  const tree = (levels: number): Pair => (levels === 0 ? { a: null, b: null } : { a: tree(levels - 1), b: tree(levels - 1) });
+
+  it("hash like the same tree without sharing, below and past the size at which parts are hashed on their own", () => {
+    // Each level doubles the tokens written out in full; parts pass 64 KiB around level 12.
+    for (const levels of [1, 5, 11, 12, 13, 14, 17]) expect(hashValue(dag(levels)), `${levels} levels`).toBe(hashValue(tree(levels)));
+    distinct([dag(12), dag(13), dag(14), tree(15)]);
+  });
+
+  it("a 40-level DAG is hashed part by part, like any other sharing of the same shape", () => {
+    // Written out in full it would take 2^40 objects; each shared part is hashed once.
+    const deep = dag(40);
+    let otherSharing: Pair = { a: null, b: null };
+    for (let i = 0; i < 40; i++) otherSharing = { a: otherSharing, b: { ...otherSharing } }; // `b` is a copy sharing the children
+    expect(hashValue(deep)).toBe(hashValue(otherSharing));
+    distinct([deep, dag(39), dag(41)]);
+  });
+
+  it("arrays, Maps, Sets and class instances shared many times hash like copies", () => {
+    class Node {
+      constructor(
+        readonly left: unknown,
+        readonly right: unknown,
+      ) {}
+    }
+    const shared = (levels: number) => {
+      let node: unknown = "leaf";
+      for (let i = 0; i < levels; i++) {
+        const kind = i % 4;
+        node = kind === 0 ? [node, node] : kind === 1 ? new Map([["l", node], ["r", node]]) : kind === 2 ? new Set([node, [node]]) : new Node(node, node);
+      }
+      return node;
+    };
+    const copied = (levels: number): unknown => {
+      if (levels === 0) return "leaf";
+      const kind = (levels - 1) % 4;
+      const child = () => copied(levels - 1);
+      return kind === 0 ? [child(), child()] : kind === 1 ? new Map([["l", child()], ["r", child()]]) : kind === 2 ? new Set([child(), [child()]]) : new Node(child(), child());
+    };
+    expect(hashValue(shared(15))).toBe(hashValue(copied(15)));
+    expect(hashValue(shared(60))).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it("a shared part with a cycle inside, or a back-reference to an object outside it, still hashes like copies", () => {
+    const items = () => Array.from({ length: 6000 }, (_, i) => ({ i })); // more than 64 KiB of tokens
+    const selfContained = () => {
+      const part: Record<string, unknown> = { items: items() };
+      part.self = part;
+      return part;
+    };
+    const part = selfContained();
+    expect(hashValue({ x: part, y: [part], z: { deeper: part } })).toBe(hashValue({ x: selfContained(), y: [selfContained()], z: { deeper: selfContained() } }));
+
+    // `child.up` points to the root: met at different depths, its back-reference differs.
+    const withSharedChild = () => {
+      const root: Record<string, unknown> = { name: "root" };
+      const child = { up: root, items: items() };
+      Object.assign(root, { a: child, b: [child], c: { d: child } });
+      return root;
+    };
+    const withCopies = () => {
+      const root: Record<string, unknown> = { name: "root" };
+      Object.assign(root, { a: { up: root, items: items() }, b: [{ up: root, items: items() }], c: { d: { up: root, items: items() } } });
+      return root;
+    };
+    expect(hashValue(withSharedChild())).toBe(hashValue(withCopies()));
   });
 });
 

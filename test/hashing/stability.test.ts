@@ -56,6 +56,13 @@ export function makeValues(reversed) {
     url: new URL("https://example.com/a?b=1#c"),
     wide,
     longText: "lorem ipsum ✓ ".repeat(100000),
+    builtins: [Math.max, Array.prototype.map, Map.prototype.forEach, Number, JSON.stringify],
+    largeParts: { docs: { list: Array.from({ length: 8000 }, (_, i) => record([["i", i], ["name", "doc " + i]])) }, map: new Map(order([["big", Array.from({ length: 9000 }, (_, i) => i)], ["small", 1]])) },
+    dag: (() => {
+      let node = record([["leaf", true]]);
+      for (let i = 0; i < 40; i++) node = i % 3 === 2 ? new Map(order([["l", node], ["r", node]])) : record([["a", node], ["b", [node]]]);
+      return node;
+    })(),
   };
 }
 `;

@@ -11,6 +11,7 @@ import { open } from "node:fs/promises";
 import { createECDH, generateKeySync } from "node:crypto";
 import { opendirSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { UnhashableValueError, hashValue } from "../../src/hashing/hash-value.js";
 
@@ -48,6 +49,8 @@ describe("refused values", () => {
     ["a web stream", () => new ReadableStream(), /^a ReadableStream cannot/],
     ["a Blob", () => new Blob(["abc"]), /^a Blob cannot be hashed stably: its body can only be read asynchronously\. Read it first/],
     ["a bound function", () => function named() {}.bind(null), /^a bound function \(bound named\)/],
+    ["a native function that is not a built-in of the language", () => structuredClone, /^a native function \(structuredClone\) cannot be hashed stably: its source text is hidden/],
+    ["a built-in function of another realm", () => runInNewContext("Math.max"), /^a native function \(max\) cannot be hashed stably/],
     ["a secret key", () => generateKeySync("hmac", { length: 64 }), /\(a crypto key\)/],
     ["an ECDH key pair", () => createECDH("prime256v1"), /^an ECDH \(a native handle wrapper\)/],
     ["a directory handle", () => opendirSync(tmpdir()), /^a Dir \(a native handle wrapper\)/],
