@@ -162,6 +162,7 @@ export class DiskCache implements CacheBackend {
    */
   flush(): void {
     nothingToFlushOnExit(this);
+    this.#values.store.refresh();
     const signatures = this.#meta.flush();
     let evicted: PruneResult | undefined;
     const now = Date.now();
@@ -187,6 +188,7 @@ export class DiskCache implements CacheBackend {
 
   /** Every stored entry, sorted by node name then key (reads the index, not the values). */
   entries(): StoredEntryInfo[] {
+    this.#values.store.refresh();
     this.#values.commit(); // this process's pending writes count
     const signatures = this.#meta.all();
     const now = Date.now();
@@ -223,6 +225,7 @@ export class DiskCache implements CacheBackend {
    */
   prune(options: PruneOptions = { maxSize: this.maxSize, maxAge: this.maxAge }): PruneResult {
     const now = Date.now();
+    this.#values.store.refresh();
     removeLegacyAndTemps(this.#layout, now);
     for (const temp of abandonedTempsIn(this.#layout.meta, now)) removeQuietly(temp);
     let result: PruneResult = { removed: [], removedBytes: 0, remainingEntries: 0, remainingBytes: 0 };

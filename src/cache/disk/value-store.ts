@@ -13,7 +13,7 @@
  * concurrent writers never lose each other's entries, the totals are exact, and an eviction
  * sees a consistent state and removes each entry once.
  */
-import { rmdirSync } from "node:fs";
+import { rmdirSync, statSync } from "node:fs";
 import { join, sep } from "node:path";
 import { removeQuietly } from "./atomic-write.js";
 import { readdirQuietly } from "./temp-files.js";
@@ -55,6 +55,8 @@ export interface CommitWork {
 export class ValueStore {
   readonly dir: string;
   #env: StoreEnv | undefined;
+  /** Inode of the data file this process opened, to notice a store removed or replaced since. */
+  #ino: number | undefined;
 
   constructor(dir: string) {
     this.dir = dir;
@@ -62,8 +64,24 @@ export class ValueStore {
 
   /** The environment, opened on first use; undefined when there is none and `create` is false. */
   env(create: boolean): StoreEnv | undefined {
-    if (!this.#env) this.#env = openStoreEnv(this.dir, create);
+    if (!this.#env) {
+      this.#env = openStoreEnv(this.dir, create);
+      this.#ino = this.#env ? statQuietly(join(this.dir, DATA_FILE))?.ino : undefined;
+    }
     return this.#env;
+  }
+
+  /**
+   * Lets go of the environment if its data file was removed or replaced since it was opened
+   * (another process cleared the cache, or recreated a damaged store), so the next use opens
+   * the current one instead of writing into a deleted file. One `stat`; called once per flush.
+   */
+  refresh(): void {
+    if (!this.#env) return;
+    const ino = statQuietly(join(this.dir, DATA_FILE))?.ino;
+    if (ino !== undefined && ino === this.#ino) return;
+    this.#env.close();
+    this.#env = undefined;
   }
 
   /** Runs `work` in one write transaction and records the file as verified afterwards. */
@@ -134,6 +152,14 @@ export class ValueStore {
     } catch {
       // not empty (a user's file) or already gone
     }
+  }
+}
+
+function statQuietly(path: string): { ino: number } | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
   }
 }
 

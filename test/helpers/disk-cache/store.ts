@@ -7,10 +7,20 @@
 import { blobIdOf, layoutOf } from "../../../src/cache/disk/layout.js";
 import type { StoreEnv } from "../../../src/cache/disk/store-env.js";
 import { StoreSession } from "../../../src/cache/disk/store-session.js";
+import type { IndexedEntry } from "../../../src/cache/disk/value-store.js";
 import { decodeIndex, encodeIndex, viewOf } from "../../../src/cache/disk/value-record.js";
 
 function envOf(cacheDir: string): StoreEnv {
-  return StoreSession.of(layoutOf(cacheDir).values).store.env(true)!;
+  const { store } = StoreSession.of(layoutOf(cacheDir).values);
+  store.refresh(); // another process (a `daft` command) may have cleared or recreated it
+  return store.env(true)!;
+}
+
+/** Every entry of the store, as its index lists it (id, key, node name, bytes, last use). */
+export function storedEntries(cacheDir: string): IndexedEntry[] {
+  const { store } = StoreSession.of(layoutOf(cacheDir).values);
+  store.refresh();
+  return store.env(false) ? store.scanIndex() : [];
 }
 
 function write(cacheDir: string, change: (env: StoreEnv) => void): void {
