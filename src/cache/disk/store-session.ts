@@ -5,9 +5,10 @@
  * A write transaction costs an fsync, so stored entries are batched: `write` encodes the entry
  * at once (a value that cannot be stored is refused there, synchronously) and keeps it in
  * memory, where this process's reads find it; the batch is committed in one transaction when
- * it reaches BATCH_ENTRIES or BATCH_BYTES, on the next turn of the event loop (a timer), at the
- * runner's flush, or when the process exits. A process killed before a commit loses only the
- * uncommitted results, which are computed again next time; nothing is ever half written.
+ * it reaches BATCH_BYTES, COMMIT_DELAY_MS after it started (a timer, so at the latest when the
+ * event loop gets there), at the runner's flush, or when the process exits. A process killed
+ * before a commit loses only the uncommitted results (at most one batch), which are computed
+ * again next time; nothing is ever half written.
  *
  * Hits are recorded as uses for eviction (least recently used first) in memory, and written
  * with the next commit; an entry used within the last minute is not recorded again.
@@ -21,16 +22,22 @@ import { deserializeValue, serializeValue } from "../values/value-codec.js";
 import { flushOnExit, nothingToFlushOnExit } from "./exit-flush.js";
 import { blobIdOf } from "./layout.js";
 import type { StoreEnv } from "./store-env.js";
-import { chunkIdOf, decodePayload, encodeValue, lastAccessOf, readValueHeader, viewOf, type ValueHeader } from "./value-record.js";
+import { chunkIdOf, decodePayload, encodeValue, lastAccessOf, readValueHeader, VALUE_HEADROOM, viewOf, type ValueHeader } from "./value-record.js";
 import { ValueStore, type Totals, type ValueWrite } from "./value-store.js";
 import { debugCache } from "../../debug/index.js";
 
 /** Uses closer together than this are one use as far as eviction is concerned. */
 export const ACCESS_RESOLUTION_MS = 60_000;
-/** A batch is committed once it holds this many entries… */
-const BATCH_ENTRIES = 2000;
-/** …or this many bytes. */
-const BATCH_BYTES = 8 * 1024 * 1024;
+/** A batch is committed once it holds this many bytes (bounds the memory it takes)… */
+const BATCH_BYTES = 32 * 1024 * 1024;
+/**
+ * …or this long after its first entry, when the event loop gets there. A synchronous run of
+ * misses (a mapped node) therefore commits once, at its end or its flush: one fsync, and LMDB
+ * rewrites each page once rather than once per batch (random keys touch every page of the
+ * tree, and freed pages are reused only two commits later, so many small commits of a large
+ * run would leave the file two to three times the size of its data).
+ */
+const COMMIT_DELAY_MS = 100;
 
 interface PendingWrite extends ValueWrite {
   key: string;
@@ -116,7 +123,7 @@ export class StoreSession {
   /** Encodes and batches the entry; throws NotStorableError (nothing kept) if it cannot be stored. */
   write(key: string, entry: CacheEntry): void {
     this.#add(encodeEntry(key, entry));
-    if (this.#pending.size >= BATCH_ENTRIES || this.#pendingBytes >= BATCH_BYTES) {
+    if (this.#pendingBytes >= BATCH_BYTES) {
       try {
         this.commit();
       } catch (error) {
@@ -209,7 +216,7 @@ export class StoreSession {
         this.#deferredError ??= error as Error;
         if (debugCache.enabled) debugCache(`commit ${this.store.dir} failed: ${(error as Error).message}`);
       }
-    }, 0);
+    }, COMMIT_DELAY_MS);
     // Never keeps a process alive: the exit flush commits what is left.
     this.#timer.unref();
   }
@@ -235,16 +242,16 @@ function encodeEntry(key: string, entry: CacheEntry): PendingWrite {
       unstorable.path,
     );
   }
-  let payload: Buffer;
+  let serialized: Buffer;
   try {
-    payload = serializeValue(entry, { hasNullPrototype });
+    serialized = serializeValue(entry, { hasNullPrototype, headroom: VALUE_HEADROOM });
   } catch (error) {
     throw new NotStorableError(`Cannot store ${nodeLabel(entry)} in the disk cache: v8 serialisation failed: ${(error as Error).message}`, entry.nodeName, undefined, { cause: error });
   }
   const id = blobIdOf(key);
   let value;
   try {
-    value = encodeValue(id, key, payload);
+    value = encodeValue(id, key, serialized, true);
   } catch (error) {
     throw new NotStorableError(`Cannot store ${nodeLabel(entry)} in the disk cache: ${(error as Error).message}`, entry.nodeName, undefined, { cause: error });
   }
@@ -252,7 +259,7 @@ function encodeEntry(key: string, entry: CacheEntry): PendingWrite {
   return {
     id,
     key,
-    payload,
+    payload: value.payload,
     value,
     index: { lastAccess: now, createdAt: typeof entry.createdAt === "number" ? entry.createdAt : undefined, bytes: value.bytes, nodeName: entry.nodeName, key: id === key ? undefined : key },
   };

@@ -58,14 +58,26 @@ export interface EncodedValue {
   chunks: Buffer[];
   /** Bytes of the record plus its chunks. */
   bytes: number;
+  /** The serialised entry alone. */
+  payload: Buffer;
 }
 
-export function encodeValue(id: string, key: string, payload: Buffer): EncodedValue {
+/** Bytes before the payload in a record whose key is its id: what `encodeValue` wants as headroom. */
+export const VALUE_HEADROOM = VALUE_HEADER_BYTES;
+
+/**
+ * The record of a payload. `payload` may start with VALUE_HEADROOM free bytes (`headroom` true),
+ * into which the header is written so the payload is not copied: the common case of a key that
+ * is its id and a payload stored inline.
+ */
+export function encodeValue(id: string, key: string, serialized: Buffer, headroom = false): EncodedValue {
+  const payload = headroom ? serialized.subarray(VALUE_HEADROOM) : serialized;
   const sameAsId = key === id;
   const keyBytes = sameAsId ? Buffer.alloc(0) : Buffer.from(key, "utf8");
   if (keyBytes.length > MAX_KEY_BYTES) throw new RangeError(`the key is ${keyBytes.length} bytes long, more than the ${MAX_KEY_BYTES} a record holds`);
   const chunked = payload.length > chunking.bytes;
-  const record = Buffer.allocUnsafe(VALUE_HEADER_BYTES + keyBytes.length + (chunked ? 0 : payload.length));
+  const inPlace = headroom && sameAsId && !chunked;
+  const record = inPlace ? serialized : Buffer.allocUnsafe(VALUE_HEADER_BYTES + keyBytes.length + (chunked ? 0 : payload.length));
   record.writeUInt32LE(MAGIC, 0);
   record.writeUInt16LE(VALUE_FORMAT_VERSION, 4);
   record.writeUInt16LE(sameAsId ? KEY_IS_ID : keyBytes.length, 6);
@@ -75,10 +87,10 @@ export function encodeValue(id: string, key: string, payload: Buffer): EncodedVa
   const chunks: Buffer[] = [];
   if (chunked) {
     for (let offset = 0; offset < payload.length; offset += chunking.bytes) chunks.push(payload.subarray(offset, offset + chunking.bytes));
-  } else {
+  } else if (!inPlace) {
     payload.copy(record, VALUE_HEADER_BYTES + keyBytes.length);
   }
-  return { record, chunks, bytes: record.length + payload.length * (chunked ? 1 : 0) };
+  return { record, chunks, bytes: record.length + (chunked ? payload.length : 0), payload };
 }
 
 export type DecodedValue =

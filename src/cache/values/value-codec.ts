@@ -43,11 +43,17 @@ export interface SerializeOptions {
    * prototype. Left out, the value is searched.
    */
   hasNullPrototype?: boolean;
+  /**
+   * Bytes to leave free at the start of the returned buffer, for a header of the caller's own
+   * (saves copying the payload behind it); the serialised bytes follow them.
+   */
+  headroom?: number;
 }
 
 export function serializeValue(value: unknown, options: SerializeOptions = {}): Buffer {
   const paths = options.hasNullPrototype === false ? [] : nullPrototypePaths(value);
   const serializer = new DefaultSerializer();
+  if (options.headroom) serializer.writeRawBytes(Buffer.alloc(options.headroom));
   serializer.writeHeader();
   serializer.writeUint32(paths.length);
   if (paths.length > 0) serializer.writeValue(paths);
