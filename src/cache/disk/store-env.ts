@@ -48,6 +48,7 @@ export const LOCK_FILE = "lock.mdb";
 export const VERIFIED_FILE = "verified.json";
 /** The named databases of the environment. */
 export const DATABASES = ["values", "index", "state"] as const;
+const CHECK_DID_NOT_RUN = "the check could not run";
 /** A child reading a very large store may take long; beyond this it is taken as damaged. */
 const CHECK_TIMEOUT_MS = 10 * 60 * 1000;
 
@@ -85,7 +86,9 @@ export function openStoreEnv(dir: string, create: boolean): StoreEnv | undefined
   const dataFile = join(dir, DATA_FILE);
   if (existsSync(dataFile) && !isVerified(dir)) {
     const problem = checkInChild(dir);
-    if (problem !== undefined) {
+    // A check that could not even start (no process could be spawned) says nothing about the
+    // file: it is opened as it is rather than thrown away.
+    if (problem !== undefined && problem !== CHECK_DID_NOT_RUN) {
       if (debugCache.enabled) debugCache(`${dataFile}: ${problem}; moving the damaged store aside and starting a new one`);
       quarantine(dir);
     }
@@ -161,7 +164,11 @@ export function checkInChild(dir: string): string | undefined {
     env: { ...process.env, NODE_OPTIONS: "" },
   });
   if (debugCache.enabled) debugCache(`checked ${join(dir, DATA_FILE)} in a child process (${Date.now() - started} ms): ${child.signal ?? `exit ${child.status}`}`);
-  if (child.error) return `the check could not run: ${child.error.message}`;
+  if (child.error && (child.error as NodeJS.ErrnoException).code !== "ETIMEDOUT") {
+    if (debugCache.enabled) debugCache(`the check of ${dir} could not run: ${child.error.message}`);
+    return CHECK_DID_NOT_RUN;
+  }
+  if (child.error) return `reading it took longer than ${CHECK_TIMEOUT_MS / 60_000} minutes`;
   if (child.signal) return `reading it crashed a process (${child.signal})`;
   if (child.status !== 0) return `LMDB reports damage: ${(child.stderr || child.stdout).trim().split("\n").at(-1) ?? `exit ${child.status}`}`;
   return undefined;
