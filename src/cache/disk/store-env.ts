@@ -35,11 +35,11 @@ import { debugCache } from "../../debug/index.js";
 type LmdbModule = typeof Lmdb;
 export type Store = Lmdb.Database<Buffer, string>;
 
-const require = createRequire(import.meta.url);
+const requireHere = createRequire(import.meta.url);
 let lmdbModule: LmdbModule | undefined;
 
 function lmdb(): LmdbModule {
-  lmdbModule ??= require("lmdb") as LmdbModule;
+  lmdbModule ??= requireHere("lmdb") as LmdbModule;
   return lmdbModule;
 }
 
@@ -156,7 +156,7 @@ function recordVerified(dir: string): void {
  */
 export function checkInChild(dir: string): string | undefined {
   const started = Date.now();
-  const child = spawnSync(process.execPath, ["-e", CHECK_SCRIPT, require.resolve("lmdb"), dir, DATABASES.join(",")], {
+  const child = spawnSync(process.execPath, ["-e", CHECK_SCRIPT, requireHere.resolve("lmdb"), dir, DATABASES.join(",")], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
     timeout: CHECK_TIMEOUT_MS,
