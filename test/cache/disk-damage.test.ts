@@ -58,6 +58,7 @@ describe("DiskCache with a damaged data file", () => {
       closeSync(fd);
     }],
     ["whole pages garbled", (file) => garble(file, 12, 4096)],
+    ["many whole pages garbled", (file) => garble(file, 60, 4096)],
     ["bytes garbled here and there", (file) => garble(file, 200, 8)],
   ];
 
@@ -72,7 +73,10 @@ describe("DiskCache with a damaged data file", () => {
       expect(seen.after).toBe("after");
       // And the next process finds a sound store with what was stored after the damage.
       const next = JSON.parse((await runNode([script("read-all.mjs"), dir, String(COUNT)], { cwd: dir })).stdout);
-      expect(next).toMatchObject({ wrong: 0, misses: seen.misses, after: "after" });
+      // (misses or exact values again: fewer hits if the damage was met late and the store replaced)
+      expect(next).toMatchObject({ wrong: 0, after: "after" });
+      expect(next.hits + next.misses).toBe(COUNT);
+      expect(next.hits).toBeLessThanOrEqual(seen.hits);
     }, 90_000);
   }
 

@@ -197,7 +197,7 @@ root.close();
 `;
 
 /** Moves a damaged environment out of the way (readers that have it open keep their copy). */
-function quarantine(dir: string): void {
+export function quarantine(dir: string): void {
   const aside = `${dir}.damaged-${process.pid}-${Date.now()}`;
   try {
     renameSync(dir, aside);

@@ -88,6 +88,10 @@ export class StoreSession {
     }
     const env = this.store.env(false);
     if (!env) return undefined;
+    return this.store.guard(() => this.#readStored(env, id, key), undefined);
+  }
+
+  #readStored(env: StoreEnv, id: string, key: string): CacheEntry | undefined {
     const entry = readEntry(env, id, key, this.#damaged);
     if (entry === undefined) return undefined;
     const index = env.index.getBinaryFast(id);
@@ -116,8 +120,10 @@ export class StoreSession {
     if (pending) return pending.key === key;
     const env = this.store.env(false);
     if (!env) return false;
-    const record = env.values.getBinaryFast(id);
-    return record !== undefined && !("problem" in readValueHeader(record, id, key));
+    return this.store.guard(() => {
+      const record = env.values.getBinaryFast(id);
+      return record !== undefined && !("problem" in readValueHeader(record, id, key));
+    }, false);
   }
 
   /** Encodes and batches the entry; throws NotStorableError (nothing kept) if it cannot be stored. */

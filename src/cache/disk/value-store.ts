@@ -17,10 +17,13 @@ import { rmdirSync, statSync } from "node:fs";
 import { join, sep } from "node:path";
 import { removeQuietly } from "./atomic-write.js";
 import { readdirQuietly } from "./temp-files.js";
-import { DATA_FILE, LOCK_FILE, VERIFIED_FILE, openStoreEnv, type StoreEnv } from "./store-env.js";
+import { DATA_FILE, LOCK_FILE, VERIFIED_FILE, openStoreEnv, quarantine, type StoreEnv } from "./store-env.js";
+import { debugCache } from "../../debug/index.js";
 import { chunkIdOf, decodeIndex, encodeIndex, type EncodedValue, type IndexRecord } from "./value-record.js";
 
 const TOTALS_KEY = "totals";
+/** LMDB's codes for a damaged file: page not found, corrupted, invalid, version mismatch. */
+const DAMAGE_CODES = new Set([-30797, -30796, -30793, -30794]);
 
 export interface Totals {
   bytes: number;
@@ -57,6 +60,7 @@ export class ValueStore {
   #env: StoreEnv | undefined;
   /** Inode of the data file this process opened, to notice a store removed or replaced since. */
   #ino: number | undefined;
+  #inCommit = false;
 
   constructor(dir: string) {
     this.dir = dir;
@@ -69,6 +73,35 @@ export class ValueStore {
       this.#ino = this.#env ? statQuietly(join(this.dir, DATA_FILE))?.ino : undefined;
     }
     return this.#env;
+  }
+
+  /**
+   * Runs a read of the store; an LMDB error is a miss (`fallback`), never an exception, and one
+   * that says the file is damaged (a page not found, a corrupted page: something garbled the
+   * file after it was checked) replaces the store with an empty one, so the next use starts over.
+   */
+  guard<T>(read: () => T, fallback: T): T {
+    try {
+      return read();
+    } catch (error) {
+      this.#failed(error);
+      return fallback;
+    }
+  }
+
+  /** Notes a failed operation; returns true when the store was damaged and has been put aside. */
+  #failed(error: unknown): boolean {
+    const code = (error as { code?: unknown })?.code;
+    if (debugCache.enabled) debugCache(`${this.dir}: ${(error as Error)?.message ?? String(error)}`);
+    if (typeof code !== "number" || !DAMAGE_CODES.has(code)) return false;
+    try {
+      this.#env?.close();
+    } catch {
+      // a damaged environment may fail to close; it is put aside either way
+    }
+    this.#env = undefined;
+    quarantine(this.dir);
+    return true;
   }
 
   /**
@@ -86,8 +119,33 @@ export class ValueStore {
 
   /** Runs `work` in one write transaction and records the file as verified afterwards. */
   commit(work: CommitWork): Totals {
-    const env = this.env(true)!;
-    const totals = env.root.transactionSync(() => {
+    let env = this.env(true)!;
+    let totals: Totals;
+    try {
+      totals = this.#transact(env, work);
+    } catch (error) {
+      // A store found damaged now is replaced by an empty one: the batch goes there instead.
+      if (!this.#failed(error)) throw error;
+      env = this.env(true)!;
+      totals = this.#transact(env, work);
+    }
+    // lmdb-js keeps one read snapshot per event turn: later reads in this turn must see this commit.
+    env.root.resetReadTxn();
+    env.recordVerified();
+    return totals;
+  }
+
+  #transact(env: StoreEnv, work: CommitWork): Totals {
+    this.#inCommit = true;
+    try {
+      return this.#transactNow(env, work);
+    } finally {
+      this.#inCommit = false;
+    }
+  }
+
+  #transactNow(env: StoreEnv, work: CommitWork): Totals {
+    return env.root.transactionSync(() => {
       let totals = readTotals(env);
       for (const write of work.writes) totals = putEntry(env, write, totals);
       for (const [id, usedAt] of work.uses ?? []) recordUse(env, id, usedAt);
@@ -96,16 +154,13 @@ export class ValueStore {
       env.state.putSync(TOTALS_KEY, encodeTotals(totals));
       return totals;
     });
-    // lmdb-js keeps one read snapshot per event turn: later reads in this turn must see this commit.
-    env.root.resetReadTxn();
-    env.recordVerified();
-    return totals;
   }
 
   /** The totals as last committed (zeros when there is no store). */
   totals(): Totals {
+    const none: Totals = { bytes: 0, entries: 0, scannedAt: undefined };
     const env = this.env(false);
-    return env ? readTotals(env) : { bytes: 0, entries: 0, scannedAt: undefined };
+    return env ? this.guard(() => readTotals(env), none) : none;
   }
 
   /** Every index record (inside the caller's transaction when called from `then`). */
@@ -113,11 +168,15 @@ export class ValueStore {
     const env = this.env(false);
     if (!env) return [];
     const entries: IndexedEntry[] = [];
-    for (const { key, value } of env.index.getRange()) {
-      const record = decodeIndex(value);
-      if (record) entries.push({ id: key, ...record });
-    }
-    return entries;
+    const scan = () => {
+      for (const { key, value } of env.index.getRange()) {
+        const record = decodeIndex(value);
+        if (record) entries.push({ id: key, ...record });
+      }
+      return entries;
+    };
+    // Inside a commit (eviction), an error must abort the transaction: no guard there.
+    return this.#inCommit ? scan() : this.guard(scan, []);
   }
 
   /** Removes an entry inside the current write transaction; returns the new totals. */
