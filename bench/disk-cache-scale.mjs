@@ -2,16 +2,16 @@
 //
 // How does the disk cache behave with many entries? Writes N small entries (default 50,000)
 // with one signature each, then times the operations whose cost grows with the cache: the
-// eviction scan (stat only), the CLI listing (reads each file's info block), a prune of 10%,
-// flushing N signatures, flushing after one changed signature, reading one signature in a fresh
-// process state, and clear. Baseline, measured here on the same files: a bare recursive
-// readdir + stat of the blob folders. Per-entry figures extrapolate to a million entries.
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+// eviction scan (the store's index), the CLI listing, a prune of 10%, flushing N signatures,
+// flushing after one changed signature, reading one signature in a fresh process state, and
+// clear. Baseline, measured here on the same store: a bare lmdb-js walk of the index database.
+// Per-entry figures extrapolate to a million entries.
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DiskCache } from "../dist/src/cache/index.js";
-import { scanBlobs } from "../dist/src/cache/disk/blob-scan.js";
 import { layoutOf } from "../dist/src/cache/disk/layout.js";
+import { StoreSession } from "../dist/src/cache/disk/store-session.js";
 import { hashString } from "../dist/src/hashing/xxhash.js";
 
 const N = Number(process.argv[2] ?? 50_000);
@@ -27,10 +27,11 @@ const time = (label, fn, perEntry = true) => {
 
 try {
   const cache = new DiskCache({ cacheDir: dir, maxSize: Infinity });
-  time("setBlob × N (small values)", () => {
+  time("setBlob × N (small values), then their commit", () => {
     for (let i = 0; i < N; i++) {
       cache.setBlob(hashString(`items::${i}`), { value: { i, name: `doc-${i}` }, outputHash: "h", createdAt: Date.now(), durationMs: 1, nodeName: `items::${i}` });
     }
+    StoreSession.of(layoutOf(dir).values).commit();
   });
   time("setMeta × N (in memory)", () => {
     for (let i = 0; i < N; i++) {
@@ -42,17 +43,17 @@ try {
   time("flush: one changed signature", () => cache.flush(), false);
   time("getMeta, new instance (loads one shard)", () => new DiskCache({ cacheDir: dir }).getMeta("items::17"), false);
 
-  const blobs = join(dir, "blobs");
-  const baseline = time("baseline: readdir + statSync of every blob file", () => {
+  const { store } = StoreSession.of(layoutOf(dir).values);
+  const baseline = time("baseline: lmdb-js walk of the index (keys and records)", () => {
     let count = 0;
-    for (const shard of readdirSync(blobs)) for (const name of readdirSync(join(blobs, shard))) count += statSync(join(blobs, shard, name)).size > 0 ? 1 : 0;
+    for (const { value } of store.env(false).index.getRange()) count += value.length > 0 ? 1 : 0;
     return count;
   });
-  if (baseline !== N) throw new Error(`expected ${N} files, found ${baseline}`);
-  time("eviction scan (scanBlobs)", () => scanBlobs(layoutOf(dir)));
-  time("entries() for the CLI (info block of each file)", () => new DiskCache({ cacheDir: dir }).entries());
+  if (baseline !== N) throw new Error(`expected ${N} entries, found ${baseline}`);
+  time("eviction scan (the index, decoded)", () => store.scanIndex());
+  time("entries() for the CLI", () => new DiskCache({ cacheDir: dir }).entries());
   time("stats()", () => new DiskCache({ cacheDir: dir }).stats());
-  const total = scanBlobs(layoutOf(dir)).blobs.reduce((sum, blob) => sum + blob.bytes, 0);
+  const total = store.totals().bytes;
   time("prune to 90% of the size", () => new DiskCache({ cacheDir: dir }).prune({ maxSize: total * 0.9 }));
   time("clear()", () => new DiskCache({ cacheDir: dir }).clear());
 

@@ -10,8 +10,6 @@ export type { RunObserver } from "./runner/observer.js";
 export { CacheConfig, type CacheConfigOptions } from "./cache/config.js";
 // The backend protocol, MemoryCache, DiskCache and its types: the cache module lists them once.
 export * from "./cache/index.js";
-// What `diskCache.prune()` throws while another process evicts (`daft cache prune` reports it).
-export { LockBusyError } from "./cache/disk/index.js";
 export { hashValue, UnhashableValueError } from "./hashing/hash-value.js";
 export type { BuildInfo } from "./build-info.js";
 export { DaftError, DefinitionError, InputHashError, NodeError, ResolutionError } from "./errors.js";

@@ -17,13 +17,22 @@ export function cacheClear(options: { dir: string; json?: boolean }): void {
   const entries = cache.entries();
   const signatures = cache.signatures().length;
   const bytes = entries.reduce((total, entry) => total + entry.bytes, 0);
+  const legacy = cache.legacyFiles();
   cache.clear();
   if (options.json) {
-    printJson({ cacheDir: cache.cacheDir, removedEntries: entries.length, removedBytes: bytes, removedSignatures: signatures });
+    printJson({
+      cacheDir: cache.cacheDir,
+      removedEntries: entries.length,
+      removedBytes: bytes,
+      removedSignatures: signatures,
+      removedLegacyFiles: legacy.files,
+      removedLegacyBytes: legacy.bytes,
+    });
     return;
   }
+  const legacyPart = legacy.files > 0 ? `, and ${legacy.files} ${plural(legacy.files, "file", "files")} of an earlier daft format (${formatBytes(legacy.bytes)})` : "";
   process.stdout.write(
     `Cleared ${shown}: removed ${entries.length} ${plural(entries.length, "entry", "entries")} (${formatBytes(bytes)}) ` +
-      `and ${signatures} ${plural(signatures, "signature", "signatures")}\n`,
+      `and ${signatures} ${plural(signatures, "signature", "signatures")}${legacyPart}\n`,
   );
 }

@@ -9,6 +9,7 @@ import { nodeOf, type StoredEntryInfo } from "../cache/disk/inspect.js";
 import { CliError } from "./errors.js";
 import { openCache, printJson } from "./open-cache.js";
 import { plural } from "./cache-stats.js";
+import { printable } from "./printable.js";
 import { formatAgo, formatBytes, formatTime } from "./units.js";
 
 /** Items of a mapped node shown in full without --all. */
@@ -68,9 +69,9 @@ export function cacheExplain(name: string, options: ExplainOptions): void {
 
 function notFoundMessage(name: string, shown: string, signatures: NodeSignature[]): string {
   const nodes = [...new Set(signatures.map((signature) => nodeOf(signature.nodeName)!))].sort();
-  if (nodes.length === 0) return `no signature of "${name}" in ${shown}: the cache has no signatures yet (run a pipeline with it first)`;
-  const listed = nodes.slice(0, 20).join(", ") + (nodes.length > 20 ? `, … (${nodes.length} in all)` : "");
-  return `no signature of "${name}" in ${shown}; nodes with signatures: ${listed}`;
+  if (nodes.length === 0) return `no signature of "${printable(name)}" in ${shown}: the cache has no signatures yet (run a pipeline with it first)`;
+  const listed = nodes.slice(0, 20).map(printable).join(", ") + (nodes.length > 20 ? `, … (${nodes.length} in all)` : "");
+  return `no signature of "${printable(name)}" in ${shown}; nodes with signatures: ${listed}`;
 }
 
 function distinct(keys: KeyExplanation[], hash: (signature: NodeSignature) => string): number {
@@ -82,23 +83,24 @@ function mappedSummary(node: string, keys: KeyExplanation[], shownCount: number)
   const bytes = keys.reduce((total, key) => total + (key.stored?.bytes ?? 0) + key.older.reduce((sum, entry) => sum + entry.bytes, 0), 0);
   const olderCount = keys.reduce((total, key) => total + key.older.length, 0);
   const lines = [
-    `${node}: mapped node, ${keys.length} ${plural(keys.length, "item", "items")} with a signature, ` +
+    `${printable(node)}: mapped node, ${keys.length} ${plural(keys.length, "item", "items")} with a signature, ` +
       `${stored.length} with their latest value stored, ${olderCount} older ${plural(olderCount, "result", "results")}, ${formatBytes(bytes)} in all`,
     `  distinct hashes across items: code ${distinct(keys, (s) => s.codeHash)}, env ${distinct(keys, (s) => s.envHash)}, ` +
       `deps ${distinct(keys, (s) => s.depsHash)}, inputs ${distinct(keys, (s) => s.inputsHash)}`,
   ];
   if (shownCount < keys.length) {
-    lines.push(`  the ${shownCount} most recent items follow; --all shows every item, "${node}::<item key>" one of them`);
+    lines.push(`  the ${shownCount} most recent items follow; --all shows every item, "${printable(node)}::<item key>" one of them`);
   }
   lines.push("");
   return lines;
 }
 
 function partLines(title: string, hash: string, parts: Record<string, string> | undefined): string[] {
-  const lines = [`  ${title.padEnd(7)} ${hash === "" ? "(none)" : hash}`];
+  const lines = [`  ${title.padEnd(7)} ${hash === "" ? "(none)" : printable(hash)}`];
   const names = Object.keys(parts ?? {}).sort();
-  const width = Math.max(0, ...names.map((name) => name.length));
-  for (const name of names) lines.push(`    ${name.padEnd(width)}  ${parts![name]}`);
+  const shownNames = names.map(printable);
+  const width = Math.max(0, ...shownNames.map((name) => name.length));
+  names.forEach((name, i) => lines.push(`    ${shownNames[i]!.padEnd(width)}  ${printable(String(parts![name]))}`));
   return lines;
 }
 
@@ -106,7 +108,7 @@ function describeKey({ signature, stored, older }: KeyExplanation): string[] {
   const now = Date.now();
   const parts = signature.parts ?? {};
   const lines = [
-    `${signature.nodeName}  (latest signature, recorded ${formatTime(signature.timestamp)}, ${formatAgo(signature.timestamp, now)})`,
+    `${printable(signature.nodeName)}  (latest signature, recorded ${formatTime(signature.timestamp)}, ${formatAgo(signature.timestamp, now)})`,
     ...partLines("code", signature.codeHash, undefined),
     ...partLines("env", signature.envHash, parts.env),
     ...partLines("deps", signature.depsHash, parts.deps),

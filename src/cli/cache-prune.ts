@@ -6,10 +6,10 @@
  * no age limit): the CLI cannot see the options a program passes to its DiskCache, and the
  * default is the one limit a cache has without any.
  */
-import { DEFAULT_MAX_SIZE, LockBusyError, type PruneOptions } from "../cache/disk/index.js";
-import { CliError } from "./errors.js";
+import { DEFAULT_MAX_SIZE, type PruneOptions } from "../cache/disk/index.js";
 import { openCache, printJson } from "./open-cache.js";
 import { plural } from "./cache-stats.js";
+import { printable } from "./printable.js";
 import { formatTable } from "./table.js";
 import { formatAgo, formatBytes, formatDuration, parseDuration, parseSize } from "./units.js";
 
@@ -51,13 +51,7 @@ export function cachePrune(options: PruneCommandOptions): void {
     return;
   }
   const { cache, shown } = opened;
-  let result;
-  try {
-    result = cache.prune(limits);
-  } catch (error) {
-    if (error instanceof LockBusyError) throw new CliError(`${error.message}; try again when it has finished`);
-    throw error;
-  }
+  const result = cache.prune(limits);
   if (options.json) {
     printJson({
       cacheDir: cache.cacheDir,
@@ -79,7 +73,7 @@ export function cachePrune(options: PruneCommandOptions): void {
     const now = Date.now();
     const rows = result.removed
       .slice(0, LISTED)
-      .map((entry) => [entry.nodeName ?? entry.key, formatBytes(entry.bytes), formatAgo(entry.lastAccess, now)]);
+      .map((entry) => [printable(entry.nodeName ?? entry.key), formatBytes(entry.bytes), formatAgo(entry.lastAccess, now)]);
     lines.push("", formatTable(["removed (least recently used first)", "size", "last used"], rows));
     if (count > LISTED) lines.push(`… and ${count - LISTED} more (--json lists them all)`);
   }

@@ -4,6 +4,7 @@
  */
 import { nodeOf, type StoredEntryInfo } from "../cache/disk/inspect.js";
 import { openCache, printJson } from "./open-cache.js";
+import { printable } from "./printable.js";
 import { formatTable } from "./table.js";
 import { formatAgo, formatBytes } from "./units.js";
 
@@ -47,17 +48,25 @@ export function summariseEntries(cacheDir: string, entries: readonly StoredEntry
 export function cacheStats(options: { dir: string; json?: boolean }): void {
   const { cache, shown } = openCache(options.dir, true)!;
   const summary = summariseEntries(cache.cacheDir, cache.entries());
+  const legacy = cache.legacyFiles();
   if (options.json) {
     printJson({
       ...summary,
       nodes: summary.nodes.map((node) => ({ ...node, items: node.items ?? null, lastAccess: new Date(node.lastAccess).toISOString() })),
+      legacyFiles: legacy,
     });
     return;
   }
   const lines = [`Cache ${shown}: ${summary.entries} ${plural(summary.entries, "entry", "entries")}, ${formatBytes(summary.bytes)}`];
+  if (legacy.files > 0) {
+    lines.push(
+      `plus ${legacy.files} ${plural(legacy.files, "file", "files")} of an earlier daft format (${formatBytes(legacy.bytes)}), never read: ` +
+        "daft cache prune or daft cache clear removes them",
+    );
+  }
   if (summary.nodes.length > 0) {
     const now = Date.now();
-    const rows = summary.nodes.map((node) => [node.node, node.entries, node.items ?? "", formatBytes(node.bytes), formatAgo(node.lastAccess, now)]);
+    const rows = summary.nodes.map((node) => [printable(node.node), node.entries, node.items ?? "", formatBytes(node.bytes), formatAgo(node.lastAccess, now)]);
     lines.push("", formatTable(["node", "entries", "items", "size", "last used"], rows));
   }
   process.stdout.write(`${lines.join("\n")}\n`);

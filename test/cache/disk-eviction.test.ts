@@ -2,17 +2,17 @@
  * DiskCache eviction: by size and by age, least recently used first, automatic on flush, and
  * with several processes reading, writing and pruning the same directory.
  */
-import { existsSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { DiskCache } from "../../src/cache/disk/index.js";
-import { HOST_TAG, blobIdOf, blobPath, layoutOf } from "../../src/cache/disk/layout.js";
-import { addToSizeEstimate, readSizeEstimate, recordMeasuredSize } from "../../src/cache/disk/size-estimate.js";
-import { VersionedDocs } from "../../src/cache/disk/versioned-docs.js";
+import { HOST_TAG, layoutOf } from "../../src/cache/disk/layout.js";
+import { StoreSession } from "../../src/cache/disk/store-session.js";
 import type { CacheEntry } from "../../src/cache/types.js";
 import { makeTempDir, removeTempDirs, repoRoot } from "../helpers/fixture.js";
 import { runNode } from "../helpers/node-process.js";
+import { rawValue, setLastUse } from "../helpers/disk-cache/store.js";
 // @ts-expect-error plain .mjs shared with the child scripts
 import { entryOf, keyOf, ownValue, sharedValue } from "../helpers/disk-cache/values.mjs";
 
@@ -20,15 +20,13 @@ afterAll(removeTempDirs);
 
 const HOUR = 3_600_000;
 const script = (name: string) => join(repoRoot, "test", "helpers", "disk-cache", name);
-const fileOf = (dir: string, key: string) => blobPath(layoutOf(dir), blobIdOf(key));
-const sizeOf = (dir: string, key: string) => statSync(fileOf(dir, key)).size;
+const sizeOf = (dir: string, key: string) => rawValue(dir, key)!.length;
 const entry = (value: unknown, nodeName: string): CacheEntry => ({ value, outputHash: "h", createdAt: Date.now(), durationMs: 1, nodeName });
 const numbered = (i: number) => `0000000000000${i.toString(16).padStart(3, "0")}`;
 
-/** Pretends a file was last used `ms` ago (what the passing of time would do). */
-function lastUsed(path: string, ago: number): void {
-  const when = (Date.now() - ago) / 1000;
-  utimesSync(path, when, when);
+/** Pretends an entry was last used `ago` ms ago (what the passing of time would do). */
+function lastUsed(dir: string, key: string, ago: number): void {
+  setLastUse(dir, key, Date.now() - ago);
 }
 
 /** Ten same-sized entries, entry i last used (20 - i) hours ago: 0 is the least recently used. */
@@ -36,7 +34,8 @@ function tenEntries(): { dir: string; size: number } {
   const dir = makeTempDir();
   const cache = new DiskCache({ cacheDir: dir, maxSize: Infinity });
   for (let i = 0; i < 10; i += 1) cache.setBlob(numbered(i), entry("x".repeat(1000), `n::${i}`));
-  for (let i = 0; i < 10; i += 1) lastUsed(fileOf(dir, numbered(i)), (20 - i) * HOUR);
+  cache.flush();
+  for (let i = 0; i < 10; i += 1) lastUsed(dir, numbered(i), (20 - i) * HOUR);
   return { dir, size: sizeOf(dir, numbered(0)) };
 }
 
@@ -77,8 +76,9 @@ describe("DiskCache.prune", () => {
     const { dir, size } = tenEntries();
     // A temp file left by a process that no longer exists.
     const { stdout } = await runNode(["-e", "process.stdout.write(String(process.pid))"]);
-    const stale = join(dir, "blobs", numbered(0).slice(0, 2), `.${numbered(0).slice(2)}.bin.${HOST_TAG}-${stdout}-0-1.tmp`);
-    writeFileSync(stale, "half a value");
+    mkdirSync(layoutOf(dir).meta, { recursive: true });
+    const stale = join(layoutOf(dir).meta, `.s0a.3.json.${HOST_TAG}-${stdout}-0-1.tmp`);
+    writeFileSync(stale, "half a document");
     const cache = new DiskCache({ cacheDir: dir, maxSize: 3 * size, maxAge: 100 * HOUR });
     const result = cache.prune();
     expect(result.removed.map((removed) => removed.key)).toEqual([0, 1, 2, 3, 4, 5, 6].map(numbered));
@@ -87,13 +87,12 @@ describe("DiskCache.prune", () => {
 });
 
 describe("DiskCache automatic eviction", () => {
-  it("evicts on flush once the shared size estimate crosses maxSize, down to 90%, oldest first", () => {
+  it("evicts on flush once the stored total crosses maxSize, down to 90%, oldest first", () => {
     const { dir, size } = tenEntries();
     const cache = new DiskCache({ cacheDir: dir, maxSize: 8 * size });
     // Lookups never evict, even over the limit; the hits make 0..3 recently used.
     for (let i = 0; i < 4; i += 1) expect(cache.getBlob(numbered(i))).toBeDefined();
     cache.setBlob(numbered(10), entry("x".repeat(1000), "n::a"));
-    expect(new DiskCache({ cacheDir: dir }).entries()).toHaveLength(11);
     cache.flush();
     // 11 entries, limit 8, low-water mark 7.2 entries: the 4 least recently used go, which are
     // the oldest entries nobody hit.
@@ -103,7 +102,7 @@ describe("DiskCache automatic eviction", () => {
     expect(new DiskCache({ cacheDir: dir }).entries()).toHaveLength(7);
   });
 
-  it("does not scan again while the estimate stays under maxSize", () => {
+  it("does not scan again while the total stays under maxSize", () => {
     const dir = makeTempDir();
     const cache = new DiskCache({ cacheDir: dir, maxSize: 1024 * 1024 });
     cache.setBlob(numbered(1), entry("a", "n::1"));
@@ -117,15 +116,17 @@ describe("DiskCache automatic eviction", () => {
     expect(cache.lastFlush?.evicted).toBeUndefined();
   });
 
-  it("keeps the size estimate at or above the real size when writes land during a scan", () => {
-    const docs = new VersionedDocs(makeTempDir());
-    addToSizeEstimate(docs, 100);
-    const addedBeforeScan = readSizeEstimate(docs).added; // a scan starts…
-    addToSizeEstimate(docs, 40); // …another process flushes 40 bytes it may or may not see…
-    recordMeasuredSize(docs, 70, Date.now(), addedBeforeScan); // …and the scan measured 70
-    expect(readSizeEstimate(docs).bytes).toBe(110);
-    addToSizeEstimate(docs, 5);
-    expect(readSizeEstimate(docs)).toMatchObject({ bytes: 115, added: 145 });
+  it("keeps exact totals: a replaced entry counts once, a removed one not at all", () => {
+    const { dir, size } = tenEntries();
+    const cache = new DiskCache({ cacheDir: dir, maxSize: Infinity });
+    for (let i = 0; i < 5; i += 1) cache.setBlob(numbered(i), entry("y".repeat(1000), `n::${i}`));
+    cache.flush();
+    cache.prune({ maxSize: 7 * size });
+    const totals = StoreSession.of(layoutOf(dir).values).store.totals();
+    const listed = cache.entries();
+    expect(totals.entries).toBe(listed.length);
+    expect(totals.bytes).toBe(listed.reduce((sum, stored) => sum + stored.bytes, 0));
+    expect(listed).toHaveLength(7);
   });
 
   it("evicts by age on flush when a rescan is due", () => {
@@ -142,7 +143,8 @@ describe("DiskCache eviction with several processes", () => {
     const dir = makeTempDir();
     const writer = new DiskCache({ cacheDir: dir, maxSize: Infinity });
     for (let i = 0; i < 20; i += 1) writer.setBlob(keyOf("a", i), entryOf(sharedValue(i), `shared::${i}`));
-    for (let i = 0; i < 20; i += 1) lastUsed(fileOf(dir, keyOf("a", i)), (30 - i) * HOUR);
+    writer.flush();
+    for (let i = 0; i < 20; i += 1) lastUsed(dir, keyOf("a", i), (30 - i) * HOUR);
     // Two processes use the five oldest entries at once.
     await Promise.all([runNode([script("reader.mjs"), dir, "0", "1", "2"]), runNode([script("reader.mjs"), dir, "3", "4"])]);
 
@@ -204,10 +206,8 @@ describe("DiskCache eviction with several processes", () => {
       const expected = kind === "shared" ? sharedValue(index) : ownValue(worker, index);
       expect(hit && isDeepStrictEqual(hit.value, expected), stored.nodeName).toBe(true);
     }
-    const estimate = readSizeEstimate(new VersionedDocs(join(dir, "meta")));
-    expect(estimate.bytes).toBeGreaterThanOrEqual(cache.stats().bytes);
-    // The shared estimate errs upwards, so the next flush that writes brings the directory
-    // within the limit even if the last writers' own evictions were skipped (lock busy).
+    // The totals are exact and every flush that writes evicts past the limit: the directory is within it.
+    expect(cache.stats().bytes).toBeLessThanOrEqual(maxSize);
     cache.setBlob(numbered(1), entry("last", "last"));
     cache.flush();
     expect(cache.stats().bytes).toBeLessThanOrEqual(maxSize);

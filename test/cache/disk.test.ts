@@ -1,15 +1,16 @@
 /**
- * DiskCache: storing and reading values, damaged files, values that cannot be stored, clearing,
- * and reading from other instances and other processes.
+ * DiskCache: storing and reading values, damaged records, values that cannot be stored,
+ * clearing, and reading from other instances and other processes.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { DiskCache, NotStorableError } from "../../src/cache/disk/index.js";
-import { blobIdOf, blobPath, layoutOf } from "../../src/cache/disk/layout.js";
+import { chunking } from "../../src/cache/disk/value-record.js";
 import type { CacheEntry, NodeSignature } from "../../src/cache/types.js";
 import { makeTempDir, removeTempDirs, repoRoot } from "../helpers/fixture.js";
 import { runNode } from "../helpers/node-process.js";
+import { lastUseOf, rawValue, setLastUse, setRawRecord, setRawValue } from "../helpers/disk-cache/store.js";
 
 afterAll(removeTempDirs);
 
@@ -24,7 +25,8 @@ const signature = (nodeName: string, timestamp: number, codeHash = "c"): NodeSig
   timestamp,
   parts: { inputs: { x: "hx" }, deps: { "src/a.ts": "ha" } },
 });
-const fileOf = (cache: DiskCache, key: string) => blobPath(layoutOf(cache.cacheDir), blobIdOf(key));
+/** The files a cache directory holds once its values are committed. */
+const STORE_FILES = ["values/data.mdb", "values/lock.mdb", "values/verified.json"];
 
 /** Every file under `dir`, relative. */
 function filesUnder(dir: string): string[] {
@@ -138,56 +140,59 @@ describe("DiskCache values", () => {
     const keys = ["../../escape", "/abs/path", "with spaces", "ÜNICODE", "0123456789ABCDEF", ""];
     keys.forEach((key, index) => cache.setBlob(key, entry(index)));
     keys.forEach((key, index) => expect(cache.getBlob(key)?.value).toBe(index));
-    for (const file of filesUnder(cache.cacheDir)) expect(file).toMatch(/^(blobs\/[0-9a-f]{2}\/[0-9a-f]{14}\.bin)$/);
+    cache.flush();
+    keys.forEach((key, index) => expect(new DiskCache({ cacheDir: cache.cacheDir }).getBlob(key)?.value).toBe(index));
+    expect(filesUnder(cache.cacheDir)).toEqual(STORE_FILES);
     expect(existsSync(join(cache.cacheDir, "..", "..", "escape"))).toBe(false);
   });
 });
 
-describe("DiskCache with damaged files", () => {
-  const damages: Array<[string, (path: string) => void]> = [
-    ["truncated to half", (path) => truncateSync(path, Math.floor(statSync(path).size / 2))],
-    ["truncated inside the header", (path) => truncateSync(path, 10)],
-    ["zero-length", (path) => writeFileSync(path, "")],
-    ["garbage of the same length", (path) => writeFileSync(path, Buffer.alloc(statSync(path).size, 0x5a))],
-    ["wrong magic", (path) => patch(path, 0, Buffer.from("JUNK"))],
-    ["one payload byte flipped (checksum)", (path) => flipByte(path, statSync(path).size - 3)],
-    ["a corrupted checksum field", (path) => patch(path, 16, Buffer.from("0000000000000000"))],
-    ["bytes appended", (path) => writeFileSync(path, Buffer.concat([readFileSync(path), Buffer.from("extra")]))],
-    ["a lying payload length", (path) => patch(path, 8, Buffer.from([1, 0, 0, 0, 0, 0, 0, 0]))],
+describe("DiskCache with damaged records", () => {
+  const damages: Array<[string, (record: Buffer) => Buffer]> = [
+    ["truncated to half", (record) => record.subarray(0, Math.floor(record.length / 2))],
+    ["truncated inside the header", (record) => record.subarray(0, 10)],
+    ["zero-length", () => Buffer.alloc(0)],
+    ["garbage of the same length", (record) => Buffer.alloc(record.length, 0x5a)],
+    ["wrong magic", (record) => patched(record, 0, Buffer.from("JUNK"))],
+    ["one payload byte flipped (checksum)", (record) => flipped(record, record.length - 3)],
+    ["a corrupted checksum field", (record) => patched(record, 16, Buffer.from("0000000000000000"))],
+    ["bytes appended", (record) => Buffer.concat([record, Buffer.from("extra")])],
+    ["a lying payload length", (record) => patched(record, 8, Buffer.from(new Float64Array([1]).buffer))],
   ];
 
   for (const [name, damage] of damages) {
-    it(`reads a file ${name} as a miss, deletes it, and stores again`, () => {
+    it(`reads a record ${name} as a miss, deletes it, and stores again`, () => {
       const cache = new DiskCache({ cacheDir: makeTempDir() });
       cache.setBlob(KEY, entry({ text: "a value long enough to cut in half".repeat(4) }));
-      const file = fileOf(cache, KEY);
-      damage(file);
-      expect(new DiskCache({ cacheDir: cache.cacheDir }).getBlob(KEY)).toBeUndefined();
-      expect(existsSync(file)).toBe(false);
+      cache.flush();
+      setRawValue(cache.cacheDir, KEY, damage(rawValue(cache.cacheDir, KEY)!));
+      const reader = new DiskCache({ cacheDir: cache.cacheDir });
+      expect(reader.getBlob(KEY)).toBeUndefined();
+      reader.flush();
+      expect(rawValue(cache.cacheDir, KEY)).toBeUndefined();
       cache.setBlob(KEY, entry("fresh"));
+      cache.flush();
       expect(new DiskCache({ cacheDir: cache.cacheDir }).getBlob(KEY)?.value).toBe("fresh");
     });
   }
 
-  it("reads a file of a newer format version as a miss but leaves it for the newer reader", () => {
+  it("reads a record of a newer format version as a miss but leaves it for the newer reader", () => {
     const cache = new DiskCache({ cacheDir: makeTempDir() });
     cache.setBlob(KEY, entry("v"));
-    const file = fileOf(cache, KEY);
-    patch(file, 4, Buffer.from([2, 0]));
+    cache.flush();
+    setRawValue(cache.cacheDir, KEY, patched(rawValue(cache.cacheDir, KEY)!, 4, Buffer.from([2, 0])));
     expect(cache.getBlob(KEY)).toBeUndefined();
-    expect(existsSync(file)).toBe(true);
+    cache.flush();
+    expect(rawValue(cache.cacheDir, KEY)).toBeDefined();
   });
 
-  it("reads a folder or a file holding another key as a miss", () => {
+  it("reads a record holding another key as a miss", () => {
     const cache = new DiskCache({ cacheDir: makeTempDir() });
-    const other = "fedcba9876543210";
-    cache.setBlob(other, entry("other"));
-    mkdirSync(fileOf(cache, KEY), { recursive: true });
+    cache.setBlob("my key", entry("other"));
+    cache.flush();
+    setRawValue(cache.cacheDir, KEY, rawValue(cache.cacheDir, "my key")!);
     expect(cache.getBlob(KEY)).toBeUndefined();
-    const moved = fileOf(cache, "00000000000000aa");
-    mkdirSync(join(moved, ".."), { recursive: true });
-    writeFileSync(moved, readFileSync(fileOf(cache, other)));
-    expect(cache.getBlob("00000000000000aa")).toBeUndefined();
+    expect(cache.getBlob("my key")?.value).toBe("other");
   });
 
   it("survives damaged metadata files: signatures read as unknown, new ones are stored", () => {
@@ -397,6 +402,9 @@ describe("DiskCache across processes", () => {
           const { rmSync } = await import("node:fs");
           const cache = new DiskCache({ cacheDir: ${JSON.stringify(dir)} });
           cache.setBlob("0000000000000001", { value: 1, outputHash: "h", createdAt: 1, durationMs: 1 });
+          cache.flush();
+          cache.setBlob("0000000000000002", { value: 2, outputHash: "h", createdAt: 1, durationMs: 1 });
+          cache.getBlob("0000000000000001");
           cache.setMeta({ nodeName: "result", codeHash: "c", envHash: "", inputsHash: "i", depsHash: "d", timestamp: 3 });
           rmSync(${JSON.stringify(dir)}, { recursive: true });
         `),
@@ -432,24 +440,29 @@ describe("DiskCache across processes", () => {
 });
 
 describe("DiskCache.clear and listings", () => {
-  it("removes everything it created and nothing else", () => {
+  it("removes everything it created, and the files of its earlier format, but nothing else", () => {
     const dir = makeTempDir();
-    writeFileSync(join(dir, "notes.txt"), "mine");
-    mkdirSync(join(dir, "blobs", "ab"), { recursive: true });
-    writeFileSync(join(dir, "blobs", "ab", "keep-me.txt"), "mine too");
-    mkdirSync(join(dir, "meta"), { recursive: true });
-    writeFileSync(join(dir, "meta", "settings.json"), "{}");
+    // Files of the user's own, some named much like daft's.
+    const mine = ["notes.txt", "blobs/ab/keep-me.txt", "meta/settings.json", "meta/settings.1.json", "meta/s0a.json", "locks/mine.lock", "values/README.md"];
+    // Files an earlier daft wrote: a value file, its size counter, its eviction lock.
+    const earlier = ["blobs/ab/0123456789abcd.bin", "meta/size.3.json", "locks/evict.lock"];
+    for (const file of [...mine, ...earlier]) {
+      mkdirSync(join(dir, file, ".."), { recursive: true });
+      writeFileSync(join(dir, file), "x");
+    }
     const cache = new DiskCache({ cacheDir: dir, maxSize: 1024 ** 3 });
     for (let i = 0; i < 20; i += 1) cache.setBlob(`key-${i}`, entry(i, `n::${i}`));
     cache.setMeta(signature("n::1", 1));
     cache.flush();
-    expect(filesUnder(dir).length).toBeGreaterThan(23);
+    expect(filesUnder(dir)).toEqual(expect.arrayContaining([...STORE_FILES, ...earlier]));
+    expect(cache.legacyFiles()).toEqual({ files: 1, bytes: 1 });
     cache.clear();
-    expect(filesUnder(dir)).toEqual(["blobs/ab/keep-me.txt", "meta/settings.json", "notes.txt"]);
+    expect(filesUnder(dir)).toEqual([...mine].sort());
     expect(cache.getBlob("key-1")).toBeUndefined();
     expect(cache.getMeta("n::1")).toBeUndefined();
     // Still usable afterwards.
     cache.setBlob("key-1", entry("again"));
+    cache.flush();
     expect(new DiskCache({ cacheDir: dir }).getBlob("key-1")?.value).toBe("again");
   });
 
@@ -465,7 +478,7 @@ describe("DiskCache.clear and listings", () => {
       ["k3", "summary"],
     ]);
     for (const stored of entries) {
-      expect(stored.bytes).toBe(statSync(fileOf(cache, stored.key)).size);
+      expect(stored.bytes).toBe(rawValue(cache.cacheDir, stored.key)!.length);
       expect(stored.createdAt).toBe(1_700_000_000_000);
       expect(Math.abs(stored.lastAccess - Date.now())).toBeLessThan(60_000);
     }
@@ -480,29 +493,135 @@ describe("DiskCache.clear and listings", () => {
     expect(cache.hasBlob("nope")).toBe(false);
   });
 
-  it("counts a hit as a use: the file's last-use time moves on flush, not on every hit", () => {
+  it("counts a hit as a use: its last-use time moves on flush, not on every hit", () => {
     const cache = new DiskCache({ cacheDir: makeTempDir(), maxSize: Infinity });
     cache.setBlob(KEY, entry(1));
-    const file = fileOf(cache, KEY);
-    const hourAgo = (Date.now() - 3_600_000) / 1000;
-    utimesSync(file, hourAgo, hourAgo);
+    cache.flush();
+    const hourAgo = Date.now() - 3_600_000;
+    setLastUse(cache.cacheDir, KEY, hourAgo);
     const reader = new DiskCache({ cacheDir: cache.cacheDir, maxSize: Infinity });
     expect(reader.getBlob(KEY)).toBeDefined();
-    expect(Math.round(statSync(file).mtimeMs / 1000)).toBe(Math.round(hourAgo));
+    expect(lastUseOf(cache.cacheDir, KEY)).toBe(hourAgo);
     reader.flush();
-    expect(Math.abs(statSync(file).mtimeMs - Date.now())).toBeLessThan(5_000);
+    expect(Math.abs(lastUseOf(cache.cacheDir, KEY)! - Date.now())).toBeLessThan(5_000);
     expect(reader.lastFlush?.uses).toBe(1);
+  });
+
+  it("does not believe a last use in the future: it lists as the creation time and goes first", () => {
+    const cache = new DiskCache({ cacheDir: makeTempDir(), maxSize: Infinity });
+    const created = Date.now() - 10 * 24 * 3_600_000;
+    cache.setBlob(KEY, { ...entry("from the future"), createdAt: created });
+    cache.setBlob("0000000000000002", entry("used now"));
+    cache.flush();
+    setLastUse(cache.cacheDir, KEY, Date.now() + 365 * 24 * 3_600_000);
+    expect(cache.entries().find((stored) => stored.key === KEY)?.lastAccess).toBe(created);
+    const pruned = cache.prune({ maxAge: 7 * 24 * 3_600_000 });
+    expect(pruned.removed.map((removed) => removed.key)).toEqual([KEY]);
+    expect(cache.getBlob("0000000000000002")?.value).toBe("used now");
   });
 });
 
-function patch(path: string, offset: number, bytes: Buffer): void {
-  const content = readFileSync(path);
-  bytes.copy(content, offset);
-  writeFileSync(path, content);
+function patched(record: Buffer, offset: number, bytes: Buffer): Buffer {
+  const copy = Buffer.from(record);
+  bytes.copy(copy, offset);
+  return copy;
 }
 
-function flipByte(path: string, offset: number): void {
-  const content = readFileSync(path);
-  content[offset] = content[offset]! ^ 0xff;
-  writeFileSync(path, content);
+function flipped(record: Buffer, offset: number): Buffer {
+  const copy = Buffer.from(record);
+  copy[offset] = copy[offset]! ^ 0xff;
+  return copy;
 }
+
+describe("DiskCache keeps what v8 alone would change", () => {
+  it("gives objects without a prototype their null prototype back, wherever they are", () => {
+    const cache = new DiskCache({ cacheDir: makeTempDir() });
+    const dictionary = Object.assign(Object.create(null) as Record<string, unknown>, { a: 1, toString: "not a method" });
+    const inMap = Object.assign(Object.create(null) as Record<string, unknown>, { deep: true });
+    const value = { dictionary, list: [1, dictionary], map: new Map([["k", inMap]]), set: new Set([Object.create(null)]), plain: { b: 2 } };
+    cache.setBlob(KEY, entry(value));
+    cache.flush();
+    const got = new DiskCache({ cacheDir: cache.cacheDir }).getBlob(KEY)!.value as typeof value;
+    expect(Object.getPrototypeOf(got.dictionary)).toBeNull();
+    expect({ ...got.dictionary }).toEqual({ a: 1, toString: "not a method" });
+    expect(got.list[1]).toBe(got.dictionary); // shared, as it was
+    expect(Object.getPrototypeOf(got.map.get("k"))).toBeNull();
+    expect(Object.getPrototypeOf([...got.set][0])).toBeNull();
+    expect(Object.getPrototypeOf(got.plain)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(got)).toBe(Object.prototype);
+  });
+
+  it("refuses a built-in object whose prototype was removed (v8 would return an ordinary one)", () => {
+    const cache = new DiskCache({ cacheDir: makeTempDir() });
+    const list = Object.setPrototypeOf([1, 2], null) as unknown;
+    expect(() => cache.setBlob(KEY, entry({ list }))).toThrow(/value\.list is a built-in object whose prototype was removed/);
+  });
+});
+
+describe("DiskCache.getMany and setMany", () => {
+  it("stores a batch in one commit and reads it back in order, undefined where absent", () => {
+    const dir = makeTempDir();
+    const cache = new DiskCache({ cacheDir: dir });
+    const writes = [0, 1, 2].map((i) => ({ key: `000000000000000${i}`, entry: entry({ i }, `items::${i}`) }));
+    expect(cache.setMany(writes)).toBeUndefined();
+    // Committed at once: another process (or instance) sees them without a flush.
+    const reader = new DiskCache({ cacheDir: dir });
+    const got = reader.getMany(["0000000000000002", "00000000000000ff", "0000000000000000"]);
+    expect(got.map((hit) => hit?.value)).toEqual([{ i: 2 }, undefined, { i: 0 }]);
+    expect(got[0]).toMatchObject({ nodeName: "items::2", outputHash: "h-items::2" });
+  });
+
+  it("reports the entries it cannot store, aligned with the batch, and stores the others", () => {
+    const cache = new DiskCache({ cacheDir: makeTempDir() });
+    const errors = cache.setMany([
+      { key: "0000000000000001", entry: entry(1, "items::1") },
+      { key: "0000000000000002", entry: entry(() => 2, "items::2") },
+      { key: "0000000000000003", entry: entry(3, "items::3") },
+    ]);
+    expect(errors).toHaveLength(3);
+    expect(errors![0]).toBeUndefined();
+    expect(errors![1]).toBeInstanceOf(NotStorableError);
+    expect(errors![1]!.message).toContain('node "items::2"');
+    expect(errors![2]).toBeUndefined();
+    expect(cache.getMany(["0000000000000001", "0000000000000002", "0000000000000003"]).map((hit) => hit?.value)).toEqual([1, undefined, 3]);
+  });
+});
+
+describe("DiskCache with large values", () => {
+  it("stores a value larger than one chunk in several, and a missing chunk reads as a miss", () => {
+    const cache = new DiskCache({ cacheDir: makeTempDir(), maxSize: Infinity });
+    // Chunks are 64 MiB; smaller ones here keep the test quick (readers need no chunk size).
+    const chunkBytes = chunking.bytes;
+    chunking.bytes = 100_000;
+    onTestFinished(() => void (chunking.bytes = chunkBytes));
+    const big = new Uint8Array(250_007);
+    for (let i = 0; i < big.length; i += 1) big[i] = i % 251;
+    cache.setBlob(KEY, entry({ big }));
+    cache.flush();
+    const got = new DiskCache({ cacheDir: cache.cacheDir }).getBlob(KEY)!.value as { big: Uint8Array };
+    expect(got.big.length).toBe(big.length);
+    expect(Buffer.compare(Buffer.from(got.big.buffer, got.big.byteOffset, got.big.length), Buffer.from(big.buffer))).toBe(0);
+    expect(cache.entries()[0]!.bytes).toBeGreaterThan(big.length);
+    // Lose the second chunk: the checksum of the whole payload fails, the entry is a miss.
+    setRawRecord(cache.cacheDir, `${KEY}/1`, Buffer.alloc(10));
+    expect(new DiskCache({ cacheDir: cache.cacheDir }).getBlob(KEY)).toBeUndefined();
+  });
+});
+
+describe("DiskCache with a directory of the earlier format", () => {
+  it("reads its value files as misses, never errors, and stores in the new format", () => {
+    const dir = makeTempDir();
+    const legacy = join(dir, "blobs", KEY.slice(0, 2), `${KEY.slice(2)}.bin`);
+    mkdirSync(join(legacy, ".."), { recursive: true });
+    writeFileSync(legacy, Buffer.concat([Buffer.from("DAFT\u0001\u0000"), Buffer.alloc(200, 1)]));
+    const cache = new DiskCache({ cacheDir: dir });
+    expect(cache.getBlob(KEY)).toBeUndefined();
+    expect(cache.stats().entries).toBe(0);
+    expect(cache.legacyFiles().files).toBe(1);
+    cache.setBlob(KEY, entry("new"));
+    cache.flush();
+    expect(new DiskCache({ cacheDir: dir }).getBlob(KEY)?.value).toBe("new");
+    cache.prune({ maxAge: 7 * 24 * 3_600_000 });
+    expect(existsSync(legacy)).toBe(false);
+  });
+});

@@ -3,12 +3,13 @@
  * (`node --import daft/loader run.mjs` in a copy of fixtures/cli-project), checked against what
  * the runs reported and what is on disk.
  */
-import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { hashValue } from "../../src/index.js";
-import { removeTempDirs } from "../helpers/fixture.js";
-import { blobFiles, blobPathOf, copyCliProject, daft, daftJson, eventsByKey, runPipeline } from "../helpers/cli.js";
+import { DiskCache, hashValue } from "../../src/index.js";
+import { makeTempDir, removeTempDirs } from "../helpers/fixture.js";
+import { copyCliProject, daft, daftJson, eventsByKey, runPipeline } from "../helpers/cli.js";
+import { setLastUse, storedEntries } from "../helpers/disk-cache/store.js";
 
 afterAll(removeTempDirs);
 
@@ -50,9 +51,12 @@ interface PruneJson {
 
 const DAY = 24 * 60 * 60 * 1000;
 
-function setLastUse(path: string, time: number): void {
-  utimesSync(path, new Date(time), new Date(time));
+/** What the store of `cacheDir` holds, read directly (not through the CLI under test). */
+function stored(cacheDir: string): { key: string; bytes: number }[] {
+  return storedEntries(cacheDir).map((entry) => ({ key: entry.key ?? entry.id, bytes: entry.bytes }));
 }
+
+const sumBytes = (entries: { bytes: number }[]) => entries.reduce((sum, entry) => sum + entry.bytes, 0);
 
 describe("daft cache stats", () => {
   it("counts what two runs stored, in all and per node, as on disk", async () => {
@@ -60,15 +64,15 @@ describe("daft cache stats", () => {
     const first = await runPipeline(project.dir, { x: 5, count: 3 });
     const second = await runPipeline(project.dir, { x: 10, count: 4 });
     // Every miss of the two runs stored one entry (a hit or a no-cache stores nothing).
-    const stored = [...first.events, ...second.events].filter((event) => event.status === "miss");
-    const storedOf = (node: string) => stored.filter((event) => event.key === node || event.key.startsWith(`${node}::`));
+    const storedEvents = [...first.events, ...second.events].filter((event) => event.status === "miss");
+    const storedOf = (node: string) => storedEvents.filter((event) => event.key === node || event.key.startsWith(`${node}::`));
 
     const stats = await daftJson<StatsJson>(["cache", "stats"], project.dir);
-    const files = blobFiles(project.path(".cache"));
+    const inStore = stored(project.path(".cache"));
     expect(stats.cacheDir).toBe(project.path(".cache"));
-    expect(stats.entries).toBe(files.length);
-    expect(stats.entries).toBe(stored.length);
-    expect(stats.bytes).toBe(files.reduce((sum, file) => sum + file.bytes, 0));
+    expect(stats.entries).toBe(inStore.length);
+    expect(stats.entries).toBe(storedEvents.length);
+    expect(stats.bytes).toBe(sumBytes(inStore));
 
     const byNode = Object.fromEntries(stats.nodes.map((node) => [node.node, node]));
     expect(Object.keys(byNode).sort()).toEqual(["doubled", "scores", "total"]);
@@ -92,7 +96,7 @@ describe("daft cache stats", () => {
     const project = copyCliProject();
     await runPipeline(project.dir, { count: 2 }, { CACHE_DIR: "store/results" });
     const stats = await daftJson<StatsJson>(["cache", "stats", "--dir", "store/results"], project.dir);
-    expect(stats.entries).toBe(blobFiles(project.path("store/results")).length);
+    expect(stats.entries).toBe(stored(project.path("store/results")).length);
     expect(stats.entries).toBeGreaterThan(0);
 
     const missing = await daft(["cache", "stats"], project.dir);
@@ -106,8 +110,12 @@ describe("daft cache clear", () => {
   it("removes every entry and signature, reports them, and leaves other files alone", async () => {
     const project = copyCliProject();
     await runPipeline(project.dir, { x: 5, count: 3 });
-    writeFileSync(project.path(".cache/notes.txt"), "mine\n");
-    writeFileSync(project.path(".cache/blobs/keep.json"), "{}\n");
+    // Files of the user's own, some named much like daft's own files and in daft's folders.
+    const mine = [".cache/notes.txt", ".cache/values/keep.json", ".cache/meta/settings.json", ".cache/meta/settings.1.json", ".cache/locks/mine.lock"];
+    for (const file of mine) {
+      mkdirSync(dirname(project.path(file)), { recursive: true });
+      writeFileSync(project.path(file), "mine\n");
+    }
     const before = await daftJson<StatsJson>(["cache", "stats"], project.dir);
 
     const cleared = await daft(["cache", "clear"], project.dir);
@@ -115,9 +123,8 @@ describe("daft cache clear", () => {
     const bytesShown = before.bytes < 1024 ? `${before.bytes} B` : `${(before.bytes / 1024).toFixed(1)} KiB`;
     // 3 items + doubled + total have a signature each.
     expect(cleared.stdout).toBe(`Cleared .cache: removed ${before.entries} entries (${bytesShown}) and 5 signatures\n`);
-    expect(blobFiles(project.path(".cache"))).toEqual([]);
-    expect(readFileSync(project.path(".cache/notes.txt"), "utf8")).toBe("mine\n");
-    expect(existsSync(project.path(".cache/blobs/keep.json"))).toBe(true);
+    expect(stored(project.path(".cache"))).toEqual([]);
+    for (const file of mine) expect(readFileSync(project.path(file), "utf8"), file).toBe("mine\n");
     expect((await daftJson<StatsJson>(["cache", "stats"], project.dir)).entries).toBe(0);
 
     // Signatures went too: the same run again misses as new, not as a change.
@@ -126,6 +133,22 @@ describe("daft cache clear", () => {
 
     const json = await daftJson<{ removedEntries: number; removedSignatures: number }>(["cache", "clear"], project.dir);
     expect(json).toMatchObject({ removedEntries: 5, removedSignatures: 5 });
+  });
+
+  it("removes the value files of daft's earlier format, and says so", async () => {
+    const project = copyCliProject();
+    await runPipeline(project.dir, { count: 1 });
+    const legacy = project.path(".cache/blobs/ab/0123456789abcd.bin");
+    mkdirSync(dirname(legacy), { recursive: true });
+    writeFileSync(legacy, Buffer.alloc(100));
+    const stats = await daft(["cache", "stats"], project.dir);
+    expect(stats.stdout).toContain("plus 1 file of an earlier daft format (100 B), never read");
+    // Files of the earlier format never get in the way of a run: it hits what the first stored.
+    expect((await runPipeline(project.dir, { count: 1 })).events.every((event) => event.status !== "miss")).toBe(true);
+    const cleared = await daft(["cache", "clear"], project.dir);
+    expect(cleared.stdout).toMatch(/and 1 file of an earlier daft format \(100 B\)\n$/);
+    expect(existsSync(legacy)).toBe(false);
+    expect(existsSync(project.path(".cache/blobs"))).toBe(false);
   });
 
   it("has nothing to do without a cache directory", async () => {
@@ -145,12 +168,13 @@ describe("daft cache prune", () => {
     const scores = await daftJson<ExplainJson>(["cache", "explain", "scores"], project.dir);
     const itemFile = (i: number) => {
       const key = scores.keys.find((entry) => entry.nodeName === `scores::doc-${i}`)!;
-      return { path: blobPathOf(cacheDir, key.stored!.key), bytes: key.stored!.bytes };
+      return { key: key.stored!.key, bytes: key.stored!.bytes };
     };
+    const isStored = (key: string) => stored(cacheDir).some((entry) => entry.key === key);
     // Last used: doc-0 ten days ago, doc-1 nine days ago, … doc-4 six days ago; doubled and total now.
     const now = Date.now();
-    for (let i = 0; i < 5; i++) setLastUse(itemFile(i).path, now - (10 - i) * DAY);
-    const total = blobFiles(cacheDir).reduce((sum, file) => sum + file.bytes, 0);
+    for (let i = 0; i < 5; i++) setLastUse(cacheDir, itemFile(i).key, now - (10 - i) * DAY);
+    const total = sumBytes(stored(cacheDir));
     const limit = total - itemFile(0).bytes - itemFile(1).bytes;
 
     const pruned = await daftJson<PruneJson>(["cache", "prune", "--max-size", String(limit)], project.dir);
@@ -158,8 +182,8 @@ describe("daft cache prune", () => {
     expect(pruned.removedBytes).toBe(itemFile(0).bytes + itemFile(1).bytes);
     expect(pruned.remainingBytes).toBe(limit);
     expect(pruned.remainingEntries).toBe(5);
-    expect(existsSync(itemFile(0).path)).toBe(false);
-    expect(existsSync(itemFile(2).path)).toBe(true);
+    expect(isStored(itemFile(0).key)).toBe(false);
+    expect(isStored(itemFile(2).key)).toBe(true);
 
     // The next run recomputes exactly what was pruned.
     const rerun = eventsByKey((await runPipeline(project.dir, { x: 5, count: 5 })).events);
@@ -173,7 +197,7 @@ describe("daft cache prune", () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^Pruned \.cache \(max size 1KiB = 1024 bytes\): removed \d+ entries/);
     expect(text.stdout).toContain("removed (least recently used first)");
-    expect(blobFiles(cacheDir).reduce((sum, file) => sum + file.bytes, 0)).toBeLessThanOrEqual(1024);
+    expect(sumBytes(stored(cacheDir))).toBeLessThanOrEqual(1024);
   });
 
   it("--max-age removes entries unused for longer, whatever their size", async () => {
@@ -181,7 +205,7 @@ describe("daft cache prune", () => {
     const cacheDir = project.path(".cache");
     await runPipeline(project.dir, { x: 5, count: 3 });
     // Everything stored so far was last used ten days ago…
-    for (const file of blobFiles(cacheDir)) setLastUse(file.path, Date.now() - 10 * DAY);
+    for (const entry of stored(cacheDir)) setLastUse(cacheDir, entry.key, Date.now() - 10 * DAY);
     // …then a run over other documents: new items and total, a hit on doubled (a use).
     const second = eventsByKey((await runPipeline(project.dir, { x: 5, count: 2, first: 3 })).events);
     expect(second.doubled!.status).toBe("hit");
@@ -202,7 +226,7 @@ describe("daft cache prune", () => {
   it("without limits applies the DiskCache default, and refuses limits it cannot read", async () => {
     const project = copyCliProject();
     await runPipeline(project.dir, { count: 2 });
-    const before = blobFiles(project.path(".cache")).length;
+    const before = stored(project.path(".cache")).length;
     const result = await daft(["cache", "prune"], project.dir);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("max size 5.0 GiB, the DiskCache default");
@@ -218,7 +242,7 @@ describe("daft cache prune", () => {
       expect(bad.code, `${option} ${value}`).toBe(2);
       expect(bad.stderr).toContain(`daft: ${option}: ${expected}`);
     }
-    expect(blobFiles(project.path(".cache")).length).toBe(before);
+    expect(stored(project.path(".cache")).length).toBe(before);
   });
 });
 
@@ -288,5 +312,46 @@ describe("daft cache explain", () => {
     const noItem = await daft(["cache", "explain", "scores::doc-9"], project.dir);
     expect(noItem.code).toBe(1);
     expect(noItem.stderr).toContain('no signature of "scores::doc-9"');
+  });
+});
+
+describe("daft cache with names and times that cannot be trusted", () => {
+  /** A cache written directly (as any program with a DiskCache may), with the given item key. */
+  function cacheWithItem(itemKey: string, lastUse?: number): string {
+    const dir = makeTempDir();
+    const cache = new DiskCache({ cacheDir: `${dir}/.cache`, maxSize: Infinity });
+    const nodeName = `scores::${itemKey}`;
+    cache.setBlob("0123456789abcdef", { value: 1, outputHash: "h", createdAt: Date.now() - 30 * DAY, durationMs: 1, nodeName });
+    cache.setMeta({ nodeName, codeHash: "c", envHash: "", inputsHash: "i", depsHash: "d", timestamp: Date.now(), parts: { inputs: { [`in${itemKey}`]: "h" } } });
+    cache.flush();
+    if (lastUse !== undefined) setLastUse(`${dir}/.cache`, "0123456789abcdef", lastUse);
+    return dir;
+  }
+
+  it("escapes control characters of item keys in text output, and keeps them exact in JSON", async () => {
+    const hostile = "doc\u001b[2J\u001b[31mred\nforged line\r\u202eevil";
+    const dir = cacheWithItem(hostile);
+    const explain = await daft(["cache", "explain", "scores", "--all"], dir);
+    const stats = await daft(["cache", "stats"], dir);
+    expect(explain.code).toBe(0);
+    for (const output of [explain.stdout, stats.stdout]) expect(output).not.toMatch(/[\u001b\r\u202e]/);
+    expect(explain.stdout).toContain("scores::doc\\x1b[2J\\x1b[31mred\\nforged line\\r\\u202eevil  (latest signature");
+    expect(explain.stdout).toContain("    indoc\\x1b[2J");
+    expect(explain.stdout.split("\n").some((line) => line.startsWith("forged line"))).toBe(false);
+    const json = await daftJson<ExplainJson>(["cache", "explain", "scores"], dir);
+    expect(json.keys[0]!.nodeName).toBe(`scores::${hostile}`);
+
+    const pruned = await daft(["cache", "prune", "--max-size", "0"], dir);
+    expect(pruned.stdout).not.toMatch(/[\u001b\r\u202e]/);
+    expect(pruned.stdout).toContain("scores::doc\\x1b[2J\\x1b[31mred\\nforged line");
+  });
+
+  it("does not let a last use in the future survive --max-age or show as just now", async () => {
+    const dir = cacheWithItem("doc-1", Date.now() + 365 * DAY);
+    const stats = await daft(["cache", "stats"], dir);
+    expect(stats.stdout).not.toContain("just now");
+    expect(stats.stdout).toMatch(/scores\s+1\s+1\s+\S+ B\s+4 weeks ago/); // its creation time
+    const pruned = await daftJson<PruneJson>(["cache", "prune", "--max-age", "7d"], dir);
+    expect(pruned.removed.map((entry) => entry.nodeName)).toEqual(["scores::doc-1"]);
   });
 });

@@ -1,9 +1,9 @@
 /**
  * Shared by the CLI tests: the `cli-project` fixture copied to a temp folder (daft linked in,
- * tsx too when asked), the built `daft` executable run as a child process, pipeline runs under
- * the Node loader, and a look at the blob files a cache directory holds.
+ * tsx too when asked), the built `daft` executable run as a child process, and pipeline runs
+ * under the Node loader. (What a cache directory holds: test/helpers/disk-cache/store.ts.)
  */
-import { readdirSync, statSync, symlinkSync } from "node:fs";
+import { symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { copyFixture, repoRoot, type FixtureCopy } from "./fixture.js";
 import { runNode, runProcess, type ProcessResult } from "./node-process.js";
@@ -68,30 +68,4 @@ export async function runPipeline(
 
 export function eventsByKey(events: RunEvent[]): Record<string, RunEvent> {
   return Object.fromEntries(events.map((event) => [event.key, event]));
-}
-
-/** Every stored value file (`.bin`) under `<cacheDir>/blobs`, found by walking the folder. */
-export function blobFiles(cacheDir: string): { path: string; bytes: number }[] {
-  const files: { path: string; bytes: number }[] = [];
-  const walk = (dir: string) => {
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const path = join(dir, name);
-      const stats = statSync(path);
-      if (stats.isDirectory()) walk(path);
-      else if (name.endsWith(".bin")) files.push({ path, bytes: stats.size });
-    }
-  };
-  walk(join(cacheDir, "blobs"));
-  return files;
-}
-
-/** Where the disk cache keeps the value of a runner key (layout.ts: blobs/<2 hex>/<14 hex>.bin). */
-export function blobPathOf(cacheDir: string, key: string): string {
-  return join(cacheDir, "blobs", key.slice(0, 2), `${key.slice(2)}.bin`);
 }

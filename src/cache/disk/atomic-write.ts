@@ -9,14 +9,14 @@
  *   compare-and-swap on a file name, the basis of the metadata merge (versioned-docs.ts).
  * A process killed midway leaves at most a temp file, which scans delete once its writer is dead.
  * There is no fsync: a killed process cannot lose data the kernel already has, and after a
- * power cut a damaged file fails its checksum and reads as a miss.
+ * power cut a damaged metadata file reads as empty (signatures only explain misses).
  */
 import { closeSync, linkSync, mkdirSync, openSync, renameSync, rmSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, sep } from "node:path";
 import { tempNameFor } from "./layout.js";
 
-export function writeFileAtomic(finalPath: string, chunks: readonly Uint8Array[]): void {
-  const tempPath = writeTemp(finalPath, chunks);
+export function writeFileAtomic(finalPath: string, chunks: readonly Uint8Array[], options: { createDir?: boolean } = {}): void {
+  const tempPath = writeTemp(finalPath, chunks, options);
   try {
     renameSync(tempPath, finalPath);
   } catch (error) {
@@ -30,15 +30,15 @@ export function tempPathBeside(finalPath: string): string {
   return dirname(finalPath) + sep + tempNameFor(basename(finalPath));
 }
 
-/** Writes the chunks to a fresh temp file beside `finalPath` (creating the folder if needed). */
-export function writeTemp(finalPath: string, chunks: readonly Uint8Array[]): string {
+/** Writes the chunks to a fresh temp file beside `finalPath` (creating the folder if needed, unless told not to). */
+export function writeTemp(finalPath: string, chunks: readonly Uint8Array[], { createDir = true }: { createDir?: boolean } = {}): string {
   const dir = dirname(finalPath);
   const tempPath = tempPathBeside(finalPath);
   let fd: number;
   try {
     fd = openSync(tempPath, "w");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT" || !createDir) throw error;
     // The folder does not exist yet, or another process's clear() just removed it.
     mkdirSync(dir, { recursive: true });
     fd = openSync(tempPath, "w");

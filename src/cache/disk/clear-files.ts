@@ -1,37 +1,72 @@
 /**
- * Removing everything a disk cache created, and only that: files and folders are matched by the
- * names in layout.ts, so anything else a user keeps in the cache directory survives, and folders
- * are removed only once empty. Temp files of writers still running are left to them.
+ * Removing files the disk cache created, and only those: names are matched exactly against
+ * the ones daft writes (layout.ts), so anything else a user keeps in the cache directory, even
+ * in its `meta/` or `locks/` folders, survives, and folders are removed only once empty. Temp
+ * files of writers still running are left to them.
+ *
+ * The values store and the signature documents are removed by their owners (value-store.ts,
+ * meta-store.ts); this removes what is left around them: the files of the earlier
+ * one-file-per-value format, and temp files of dead writers.
  */
 import { rmdirSync } from "node:fs";
-import { sep } from "node:path";
+import { join, sep } from "node:path";
 import { removeQuietly } from "./atomic-write.js";
-import { isAbandonedTemp, readdirQuietly } from "./blob-scan.js";
-import { BLOB_FILE_NAME, SHARD_DIR_NAME, type CacheLayout } from "./layout.js";
+import { LEGACY, type CacheLayout } from "./layout.js";
+import { isAbandonedTemp, readdirQuietly, statQuietly } from "./temp-files.js";
 
-const META_FILE = /^[a-z0-9-]+\.\d+\.json$/;
-const LOCK_FILE = /^[a-z0-9-]+\.lock(\..+\.broken)?$/;
+export interface LegacyFiles {
+  files: number;
+  bytes: number;
+}
 
-export function clearCacheFiles(layout: CacheLayout): void {
-  const now = Date.now();
-  for (const shard of readdirQuietly(layout.blobs)) {
-    if (!SHARD_DIR_NAME.test(shard)) continue;
-    const dir = layout.blobs + sep + shard;
-    removeMatching(dir, (name) => BLOB_FILE_NAME.test(name) || isAbandonedTemp(dir + sep + name, name, now));
+/** Removes the earlier format's files and abandoned temp files; says what it removed of the former. */
+export function removeLegacyAndTemps(layout: CacheLayout, now = Date.now()): LegacyFiles {
+  const removed: LegacyFiles = { files: 0, bytes: 0 };
+  const blobs = join(layout.root, LEGACY.blobsDir);
+  for (const shard of readdirQuietly(blobs)) {
+    if (!LEGACY.shardDirName.test(shard)) continue;
+    const dir = blobs + sep + shard;
+    for (const name of readdirQuietly(dir)) {
+      const path = dir + sep + name;
+      if (LEGACY.blobFileName.test(name)) {
+        removed.files += 1;
+        removed.bytes += statQuietly(path)?.size ?? 0;
+        removeQuietly(path);
+      } else if (isAbandonedTemp(path, name, now)) {
+        removeQuietly(path);
+      }
+    }
     removeDirIfEmpty(dir);
   }
-  removeDirIfEmpty(layout.blobs);
-  removeMatching(layout.meta, (name) => META_FILE.test(name) || isAbandonedTemp(layout.meta + sep + name, name, now));
-  removeDirIfEmpty(layout.meta);
-  removeMatching(layout.locks, (name) => LOCK_FILE.test(name) || isAbandonedTemp(layout.locks + sep + name, name, now));
-  removeDirIfEmpty(layout.locks);
+  removeDirIfEmpty(blobs);
+  const locks = join(layout.root, LEGACY.locksDir);
+  removeMatching(locks, (name) => LEGACY.lockFileName.test(name) || isAbandonedTemp(locks + sep + name, name, now));
+  removeDirIfEmpty(locks);
+  removeMatching(layout.meta, (name) => LEGACY.metaDocName.test(name) || isAbandonedTemp(layout.meta + sep + name, name, now));
+  removeMatching(layout.values, (name) => isAbandonedTemp(layout.values + sep + name, name, now));
+  return removed;
+}
+
+/** Files of the earlier format still present (for listings), without removing them. */
+export function countLegacyFiles(layout: CacheLayout): LegacyFiles {
+  const found: LegacyFiles = { files: 0, bytes: 0 };
+  const blobs = join(layout.root, LEGACY.blobsDir);
+  for (const shard of readdirQuietly(blobs)) {
+    if (!LEGACY.shardDirName.test(shard)) continue;
+    for (const name of readdirQuietly(blobs + sep + shard)) {
+      if (!LEGACY.blobFileName.test(name)) continue;
+      found.files += 1;
+      found.bytes += statQuietly(blobs + sep + shard + sep + name)?.size ?? 0;
+    }
+  }
+  return found;
 }
 
 function removeMatching(dir: string, matches: (name: string) => boolean): void {
   for (const name of readdirQuietly(dir)) if (matches(name)) removeQuietly(dir + sep + name);
 }
 
-function removeDirIfEmpty(dir: string): void {
+export function removeDirIfEmpty(dir: string): void {
   try {
     rmdirSync(dir);
   } catch {

@@ -1,34 +1,33 @@
 /**
- * `DiskCache`: results persisted in a directory, shared by every process that uses it.
+ * `DiskCache`: results persisted in a directory, shared by every process on the machine that
+ * uses it.
  *
- * Every method is synchronous (plain return values, no promises), so a hit costs one file read
- * and no microtask. What is written where:
- * - `setBlob` writes the value file immediately and atomically (blob-store.ts): a crash never
- *   loses a computed result;
- * - `setMeta` and hits (as uses, for eviction) are kept in memory and persisted by `flush()`,
- *   which the runner calls once per run, and on process exit if nobody did (exit-flush.ts);
- * - `flush()` also adds what was written to the shared size estimate and, when it crosses
- *   `maxSize` (or a rescan is due), evicts the least recently used entries (eviction.ts).
+ * Every method is synchronous (plain return values, no promises), so a hit costs a lookup in a
+ * memory map and no microtask. What is kept where:
+ * - values in an LMDB environment, `<cacheDir>/values/` (value-store.ts, store-env.ts): written
+ *   in batches, one transaction each (store-session.ts), never half written, visible to other
+ *   processes all at once;
+ * - the latest signature per node through flat-cache, `<cacheDir>/meta/` (meta-store.ts),
+ *   merged by compare-and-swap so concurrent writers lose nothing (versioned-docs.ts);
+ * - `flush()`, which the runner calls once per run (and the process's exit, if nobody did),
+ *   commits what is pending and, past `maxSize` (or when an age scan is due), evicts the least
+ *   recently used entries inside the same transaction.
  *
- * Several processes may read, write, flush and evict the same directory at once: values are
- * replaced by rename, metadata is merged by compare-and-swap (versioned-docs.ts), eviction is
- * serialised by a lock that survives a killed holder (process-lock.ts).
+ * For one machine with many processes. Machines that share results use a RedisCache.
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import type { CacheBackend, CacheEntry, NodeSignature } from "../types.js";
-import { removeQuietly } from "./atomic-write.js";
-import { abandonedTempsIn, scanBlobs, type ScannedBlob } from "./blob-scan.js";
-import { BlobStore } from "./blob-store.js";
-import { clearCacheFiles } from "./clear-files.js";
-import { planEviction, removeBlobs, type EvictionLimits } from "./eviction.js";
+import type { BlobWrite, CacheBackend, CacheEntry, NodeSignature } from "../types.js";
+import { countLegacyFiles, removeDirIfEmpty, removeLegacyAndTemps, type LegacyFiles } from "./clear-files.js";
+import { believableLastUse, planEviction, type EvictionLimits } from "./eviction.js";
 import { flushOnExit, nothingToFlushOnExit } from "./exit-flush.js";
 import { describeEntry, summarise, type DiskCacheStats, type StoredEntryInfo } from "./inspect.js";
-import { blobIdOf, blobPath, layoutOf, type CacheLayout } from "./layout.js";
+import { layoutOf, type CacheLayout } from "./layout.js";
 import { MetaStore } from "./meta-store.js";
-import { acquireLock, tryAcquireLock, type HeldLock } from "./process-lock.js";
-import { addToSizeEstimate, readSizeEstimate, recordMeasuredSize, type SizeEstimate } from "./size-estimate.js";
-import { VersionedDocs } from "./versioned-docs.js";
+import { StoreSession } from "./store-session.js";
+import { abandonedTempsIn } from "./temp-files.js";
+import { removeQuietly } from "./atomic-write.js";
+import type { IndexedEntry, Totals } from "./value-store.js";
 import { debugCache } from "../../debug/index.js";
 
 export interface DiskCacheOptions {
@@ -45,7 +44,7 @@ export interface DiskCacheOptions {
    * reclaim space, which `maxSize` already bounds.
    */
   maxAge?: number;
-  /** Persist pending metadata and uses when the process exits without a `flush()`. Default true. */
+  /** Persist pending values, metadata and uses when the process exits without a `flush()`. Default true. */
   flushOnExit?: boolean;
 }
 
@@ -54,10 +53,6 @@ export const DEFAULT_MAX_SIZE = 5 * 1024 ** 3;
 /** Eviction brings the total down to this fraction of `maxSize`. */
 const LOW_WATER = 0.9;
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Evicting 1M entries takes seconds; a lock older than this has certainly been abandoned. */
-const EVICTION_LOCK_STALE_MS = 10 * 60 * 1000;
-/** How long an explicit `prune()` waits for another process's eviction to finish. */
-const PRUNE_LOCK_TIMEOUT_MS = 30_000;
 
 export interface FlushReport {
   /** Signatures persisted. */
@@ -87,9 +82,8 @@ export class DiskCache implements CacheBackend {
   lastFlush: FlushReport | undefined;
 
   readonly #layout: CacheLayout;
-  readonly #blobs: BlobStore;
+  readonly #values: StoreSession;
   readonly #meta: MetaStore;
-  readonly #docs: VersionedDocs;
   readonly #flushOnExit: boolean;
   /** The key of the last value stored per node, paired with the signature `setMeta` records next. */
   readonly #lastKeyOfNode = new Map<string, string>();
@@ -105,9 +99,8 @@ export class DiskCache implements CacheBackend {
     this.maxSize = maxSize;
     this.maxAge = maxAge === Infinity ? undefined : maxAge;
     this.#layout = layoutOf(this.cacheDir);
-    this.#blobs = new BlobStore(this.#layout);
+    this.#values = StoreSession.of(this.#layout.values);
     this.#meta = new MetaStore(this.#layout.meta);
-    this.#docs = new VersionedDocs(this.#layout.meta);
     this.#flushOnExit = options.flushOnExit ?? true;
   }
 
@@ -124,69 +117,93 @@ export class DiskCache implements CacheBackend {
     const blobKey = this.#lastKeyOfNode.get(signature.nodeName);
     this.#lastKeyOfNode.delete(signature.nodeName);
     this.#meta.set(blobKey === undefined ? { signature } : { signature, blobKey });
-    this.#pendingForExit();
+    if (this.#flushOnExit) flushOnExit(this);
   }
 
   /** The stored entry, or undefined when absent or unreadable. A stored `undefined` is an entry. */
   getBlob(key: string): CacheEntry | undefined {
-    const entry = this.#blobs.read(key);
-    if (entry && this.#blobs.hasPendingUses) this.#pendingForExit();
-    return entry;
+    return this.#values.read(key);
   }
 
-  /** Stores the entry; throws NotStorableError (nothing written) if it cannot be stored faithfully. */
+  /** Stores the entry; throws NotStorableError (nothing kept) if it cannot be stored faithfully. */
   setBlob(key: string, entry: CacheEntry): void {
-    this.#blobs.write(key, entry);
+    this.#values.write(key, entry);
     if (typeof entry.nodeName === "string") this.#lastKeyOfNode.set(entry.nodeName, key);
-    this.#pendingForExit();
   }
 
-  /** Removes every value, signature and lock this cache created; other files in the directory stay. */
+  /** The entries of `keys`, in order, read from one snapshot of the store. */
+  getMany(keys: readonly string[]): (CacheEntry | undefined)[] {
+    return this.#values.readMany(keys);
+  }
+
+  /** Stores the entries in one transaction; refusals (NotStorableError) come back aligned with `entries`. */
+  setMany(entries: readonly BlobWrite[]): (Error | undefined)[] | void {
+    const errors = this.#values.writeMany(entries);
+    entries.forEach(({ key, entry }, i) => {
+      if (!errors?.[i] && typeof entry.nodeName === "string") this.#lastKeyOfNode.set(entry.nodeName, key);
+    });
+    return errors;
+  }
+
+  /** Removes every value and signature this cache created, and files of its earlier format; other files stay. */
   clear(): void {
     if (debugCache.enabled) debugCache(`clear ${this.cacheDir}`);
-    clearCacheFiles(this.#layout);
+    this.#values.removeAll();
     this.#meta.clear();
-    this.#blobs.forgetUses();
-    this.#blobs.takeBytesWritten();
+    removeLegacyAndTemps(this.#layout);
+    removeDirIfEmpty(this.#layout.meta);
     this.#lastKeyOfNode.clear();
     nothingToFlushOnExit(this);
   }
 
   /**
-   * Persists pending signatures and uses, updates the shared size estimate, and evicts when the
-   * estimate exceeds `maxSize` or a rescan is due (at most one process evicts at a time; the
-   * others skip). Called by the runner at the end of every run.
+   * Commits pending values and uses, persists pending signatures, and evicts when the store
+   * exceeds `maxSize` or an age scan is due. Called by the runner at the end of every run.
    */
   flush(): void {
     nothingToFlushOnExit(this);
-    const report: FlushReport = { signatures: this.#meta.flush(), uses: this.#blobs.persistUses() };
-    const evicted = this.#evictIfDue(this.#blobs.takeBytesWritten());
+    this.#values.store.refresh();
+    const signatures = this.#meta.flush();
+    let evicted: PruneResult | undefined;
+    const now = Date.now();
+    const limits = { maxSize: this.maxSize, maxAge: this.maxAge };
+    // Decided inside the transaction, on the totals the batch just written produced.
+    const evictIfDue = (totals: Totals) =>
+      this.#evictionDue(totals, now) ? this.#evictInTransaction(limits, undefined, now, false, (result) => (evicted = result))(totals) : totals;
+    // A flush with nothing to write opens no write transaction unless eviction is due already.
+    const needed = this.#values.hasWork || this.#evictionDue(this.#values.store.totals(), now);
+    const committed = this.#values.commit(needed && this.#limited() ? evictIfDue : undefined);
+    const report: FlushReport = { signatures, uses: committed.uses };
     if (evicted) report.evicted = evicted;
     this.lastFlush = report;
     if (debugCache.enabled) debugCache(`flush ${this.cacheDir}: ${report.signatures} signatures, ${report.uses} uses${evicted ? `, evicted ${evicted.removed.length} entries (${evicted.removedBytes} bytes)` : ""}`);
   }
 
-  /** @internal The exit-time flush: no eviction (exit must stay quick), nothing if the directory is gone. */
+  /** @internal The exit-time flush of signatures (values commit themselves, store-session.ts); never recreates a removed directory. */
   flushForExit(): void {
-    if (!existsSync(this.cacheDir)) return;
-    this.#meta.flush();
-    this.#blobs.persistUses();
-    const bytes = this.#blobs.takeBytesWritten();
-    if (bytes > 0 && this.#limited()) addToSizeEstimate(this.#docs, bytes);
+    if (existsSync(this.cacheDir)) this.#meta.flush();
   }
 
   // ---- inspection and maintenance (the `daft cache` commands) --------------------------------
 
-  /** Every stored entry, sorted by node name then key. Reads a few hundred bytes per entry. */
+  /** Every stored entry, sorted by node name then key (reads the index, not the values). */
   entries(): StoredEntryInfo[] {
+    this.#values.store.refresh();
+    this.#values.commit(); // this process's pending writes count
     const signatures = this.#meta.all();
-    const entries = scanBlobs(this.#layout).blobs.map((blob) => describeEntry(blob, signatures));
+    const now = Date.now();
+    const entries = this.#values.store.scanIndex().map((indexed) => describeEntry(indexed, signatures, now));
     return entries.sort((a, b) => compare(a.nodeName ?? "", b.nodeName ?? "") || compare(a.key, b.key));
   }
 
   /** Totals: entries and bytes overall and per node (a mapped node's items count together). */
   stats(): DiskCacheStats {
     return summarise(this.cacheDir, this.entries());
+  }
+
+  /** Files of the earlier one-file-per-value format in the directory (never read; `clear()` and `prune()` remove them). */
+  legacyFiles(): LegacyFiles {
+    return countLegacyFiles(this.#layout);
   }
 
   /** The latest signature recorded for each node name (what `explain` compares a run against). */
@@ -196,28 +213,27 @@ export class DiskCache implements CacheBackend {
 
   /** Whether a value is stored under `key`, without reading it. */
   hasBlob(key: string): boolean {
-    return existsSync(blobPath(this.#layout, blobIdOf(key)));
+    return this.#values.has(key);
   }
 
   /**
    * Removes entries unused for longer than `maxAge`, then the least recently used until the
-   * total is at most `maxSize`, plus temp files of dead writers; signatures older than `maxAge`
-   * are dropped too. Without options, the cache's own limits apply; with options, only the limits
-   * given do (`prune({ maxAge })` does not also enforce `maxSize`). Waits (up to 30 s) for
-   * another process's eviction to end, then throws LockBusyError naming it.
+   * total is at most `maxSize`, plus files of the earlier format and temp files of dead writers;
+   * signatures older than `maxAge` are dropped too. Without options, the cache's own limits
+   * apply; with options, only the limits given do (`prune({ maxAge })` does not also enforce
+   * `maxSize`). Runs in one write transaction: concurrent prunes each see the other's result.
    */
   prune(options: PruneOptions = { maxSize: this.maxSize, maxAge: this.maxAge }): PruneResult {
-    this.#blobs.persistUses(); // this process's hits count as uses before anything is chosen
-    const lock = acquireLock(this.#evictionLockPath(), { staleMs: EVICTION_LOCK_STALE_MS, timeoutMs: PRUNE_LOCK_TIMEOUT_MS });
-    try {
-      const now = Date.now();
-      const result = this.#evict(options, options.maxSize, now, true);
-      if (options.maxAge !== undefined && Number.isFinite(options.maxAge)) this.#meta.dropOlderThan(now - options.maxAge);
-      if (debugCache.enabled) debugCache(`prune ${this.cacheDir} (maxSize ${options.maxSize}, maxAge ${options.maxAge}): removed ${result.removed.length}, ${result.remainingEntries} remain`);
-      return result;
-    } finally {
-      lock.release();
-    }
+    const now = Date.now();
+    this.#values.store.refresh();
+    removeLegacyAndTemps(this.#layout, now);
+    for (const temp of abandonedTempsIn(this.#layout.meta, now)) removeQuietly(temp);
+    let result: PruneResult = { removed: [], removedBytes: 0, remainingEntries: 0, remainingBytes: 0 };
+    // This process's hits count as uses before anything is chosen (they commit first, same transaction).
+    this.#values.commit(this.#evictInTransaction(options, options.maxSize, now, true, (done) => (result = done)));
+    if (options.maxAge !== undefined && Number.isFinite(options.maxAge)) this.#meta.dropOlderThan(now - options.maxAge);
+    if (debugCache.enabled) debugCache(`prune ${this.cacheDir} (maxSize ${options.maxSize}, maxAge ${options.maxAge}): removed ${result.removed.length}, ${result.remainingEntries} remain`);
+    return result;
   }
 
   // ---- internals ------------------------------------------------------------------------------
@@ -226,74 +242,38 @@ export class DiskCache implements CacheBackend {
     return Number.isFinite(this.maxSize) || this.maxAge !== undefined;
   }
 
-  #evictIfDue(bytesWritten: number): PruneResult | undefined {
-    if (!this.#limited()) return undefined;
-    // A run that only hit and has no age limit cannot have pushed the cache over a limit.
-    if (bytesWritten === 0 && this.maxAge === undefined) return undefined;
-    if (!existsSync(this.#layout.blobs)) return undefined; // nothing stored: do not create the directory
-    const estimate: SizeEstimate = bytesWritten > 0 ? addToSizeEstimate(this.#docs, bytesWritten) : readSizeEstimate(this.#docs);
-    const now = Date.now();
+  /** Over the size limit (the totals are exact), or an age scan (also a recount) is due. */
+  #evictionDue(totals: Totals, now: number): boolean {
+    if (!this.#limited() || totals.entries === 0) return false;
+    if (totals.bytes > this.maxSize) return true;
     const rescanEvery = this.maxAge === undefined ? DAY_MS : Math.min(DAY_MS, Math.max(1000, this.maxAge / 10));
-    const due =
-      estimate.scannedAt === undefined || now - estimate.scannedAt > rescanEvery || (estimate.bytes ?? Infinity) > this.maxSize;
-    if (!due) return undefined;
-    let lock: HeldLock | undefined;
-    try {
-      lock = tryAcquireLock(this.#evictionLockPath(), { staleMs: EVICTION_LOCK_STALE_MS });
-    } catch {
-      return undefined;
-    }
-    if (!lock) return undefined; // another process is evicting right now
-    try {
-      return this.#evict({ maxSize: this.maxSize, maxAge: this.maxAge }, undefined, now, false);
-    } finally {
-      lock.release();
-    }
+    return totals.scannedAt === undefined || now - totals.scannedAt > rescanEvery;
   }
 
   /**
-   * One eviction pass (the caller holds the eviction lock). `targetSize` undefined means "the
-   * low-water mark if over maxSize", used by automatic eviction.
+   * One eviction pass, to run inside a write transaction. `targetSize` undefined means "the
+   * low-water mark if over maxSize", used by automatic eviction. Recounts the totals.
    */
-  #evict(limits: EvictionLimits, targetSize: number | undefined, now: number, describe: boolean): PruneResult {
-    const addedBeforeScan = readSizeEstimate(this.#docs).added;
-    const scan = scanBlobs(this.#layout, now);
-    for (const temp of [...scan.abandonedTemps, ...abandonedTempsIn(this.#layout.meta, now), ...abandonedTempsIn(this.#layout.locks, now)]) {
-      removeQuietly(temp);
-    }
-    const total = sum(scan.blobs);
-    const maxSize = limits.maxSize ?? Infinity;
-    const target = targetSize ?? (total > maxSize ? Math.floor(maxSize * LOW_WATER) : maxSize);
-    const plan = planEviction(scan.blobs, limits, now, target);
-    plan.remove.sort((a, b) => a.lastAccess - b.lastAccess);
-    // Describing reads each file's info block, so it is done only for what is about to go.
-    const signatures = describe && plan.remove.length > 0 ? this.#meta.all() : undefined;
-    const described = signatures ? new Map(plan.remove.map((blob) => [blob, describeEntry(blob, signatures)])) : undefined;
-    const removed = removeBlobs(plan.remove);
-    const kept = scan.blobs.length - removed.length;
-    const remainingBytes = total - sum(removed);
-    recordMeasuredSize(this.#docs, remainingBytes, now, addedBeforeScan);
-    return {
-      removed: removed.map((blob) => described?.get(blob) ?? { key: blob.id, bytes: blob.bytes, lastAccess: blob.lastAccess }),
-      removedBytes: sum(removed),
-      remainingEntries: kept,
-      remainingBytes,
+  #evictInTransaction(limits: EvictionLimits, targetSize: number | undefined, now: number, describe: boolean, report: (result: PruneResult) => void): (totals: Totals) => Totals {
+    return () => {
+      const scanned = this.#values.store.scanIndex();
+      const candidates = scanned.map((indexed) => ({ ...indexed, lastAccess: believableLastUse(indexed.lastAccess, indexed.createdAt, now) }));
+      const total = candidates.reduce((sum, entry) => sum + entry.bytes, 0);
+      const maxSize = limits.maxSize ?? Infinity;
+      const target = targetSize ?? (total > maxSize ? Math.floor(maxSize * LOW_WATER) : maxSize);
+      const plan = planEviction(candidates, limits, now, target);
+      let totals: Totals = { bytes: total, entries: candidates.length, scannedAt: now };
+      for (const victim of plan.remove) totals = this.#values.store.removeInTransaction(victim.id, totals);
+      const signatures = describe && plan.remove.length > 0 ? this.#meta.all() : new Map();
+      report({
+        removed: plan.remove.map((victim: IndexedEntry) => describeEntry(victim, signatures, now)),
+        removedBytes: total - totals.bytes,
+        remainingEntries: totals.entries,
+        remainingBytes: totals.bytes,
+      });
+      return totals;
     };
   }
-
-  #evictionLockPath(): string {
-    return `${this.#layout.locks}/evict.lock`;
-  }
-
-  #pendingForExit(): void {
-    if (this.#flushOnExit) flushOnExit(this);
-  }
-}
-
-function sum(blobs: readonly ScannedBlob[]): number {
-  let total = 0;
-  for (const blob of blobs) total += blob.bytes;
-  return total;
 }
 
 function compare(a: string, b: string): number {

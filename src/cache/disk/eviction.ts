@@ -1,38 +1,39 @@
 /**
- * Choosing and removing stored results: entries unused for longer than `maxAge` go first, then
- * the least recently used until the total is within `maxSize`.
- *
- * Removing is `unlink`, which is safe against concurrent readers: a reader that already opened
- * the file reads it whole (the inode lives until closed), one that opens it afterwards gets a
- * miss. Just before deleting, the file is stat'ed again; if it was used or rewritten since the
- * scan (its mtime moved), it is kept.
+ * Choosing which stored results to remove: entries unused for longer than `maxAge` go first,
+ * then the least recently used until the total is within the target size. The caller removes
+ * them in the same write transaction it scanned in (value-store.ts), so nothing changes between
+ * the choice and the removal.
  */
-import { unlinkSync } from "node:fs";
-import { statQuietly, type ScannedBlob } from "./blob-scan.js";
 
 export interface EvictionLimits {
-  /** Keep the total size of blob files at or below this many bytes. */
+  /** Keep the total size of stored entries at or below this many bytes. */
   maxSize?: number;
   /** Remove entries not used for longer than this many milliseconds. */
   maxAge?: number;
 }
 
-export interface EvictionPlan {
-  remove: ScannedBlob[];
-  keep: ScannedBlob[];
+export interface EvictionCandidate {
+  id: string;
+  bytes: number;
+  lastAccess: number;
 }
 
-export function planEviction(blobs: readonly ScannedBlob[], limits: EvictionLimits, now: number, targetSize = limits.maxSize): EvictionPlan {
-  const remove: ScannedBlob[] = [];
-  let keep: ScannedBlob[] = [];
+export interface EvictionPlan<T extends EvictionCandidate> {
+  remove: T[];
+  keep: T[];
+}
+
+export function planEviction<T extends EvictionCandidate>(entries: readonly T[], limits: EvictionLimits, now: number, targetSize = limits.maxSize): EvictionPlan<T> {
+  const remove: T[] = [];
+  let keep: T[] = [];
   const oldest = limits.maxAge !== undefined && Number.isFinite(limits.maxAge) ? now - limits.maxAge : -Infinity;
-  for (const blob of blobs) (blob.lastAccess < oldest ? remove : keep).push(blob);
+  for (const entry of entries) (entry.lastAccess < oldest ? remove : keep).push(entry);
 
   if (targetSize !== undefined && Number.isFinite(targetSize)) {
-    let total = keep.reduce((sum, blob) => sum + blob.bytes, 0);
+    let total = keep.reduce((sum, entry) => sum + entry.bytes, 0);
     if (total > targetSize) {
       // Least recently used first; ties broken by id so every process picks the same victims.
-      keep.sort((a, b) => a.lastAccess - b.lastAccess || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      keep.sort(byLastUse);
       let cut = 0;
       while (cut < keep.length && total > targetSize) {
         total -= keep[cut]!.bytes;
@@ -42,22 +43,20 @@ export function planEviction(blobs: readonly ScannedBlob[], limits: EvictionLimi
       keep = keep.slice(cut);
     }
   }
+  remove.sort(byLastUse);
   return { remove, keep };
 }
 
-/** Deletes the planned blobs that were not touched since they were scanned; returns those deleted. */
-export function removeBlobs(blobs: readonly ScannedBlob[]): ScannedBlob[] {
-  const removed: ScannedBlob[] = [];
-  for (const blob of blobs) {
-    const now = statQuietly(blob.path);
-    if (!now) continue; // already gone (another process evicted it)
-    if (now.mtimeMs !== blob.lastAccess) continue; // used or rewritten since the scan
-    try {
-      unlinkSync(blob.path);
-      removed.push(blob);
-    } catch {
-      // vanished meanwhile
-    }
-  }
-  return removed;
+function byLastUse(a: EvictionCandidate, b: EvictionCandidate): number {
+  return a.lastAccess - b.lastAccess || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/**
+ * The last use eviction and listings go by. A time in the future cannot be a real use (a clock
+ * set back, a tampered record): it is not believed, and the creation time (or, failing that, the
+ * epoch) stands in, so such an entry is the first to go rather than kept forever.
+ */
+export function believableLastUse(lastAccess: number, createdAt: number | undefined, now: number): number {
+  if (lastAccess <= now) return lastAccess;
+  return createdAt !== undefined && createdAt <= now ? createdAt : 0;
 }

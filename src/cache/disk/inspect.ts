@@ -1,12 +1,11 @@
 /**
  * What the `daft cache` commands show: stored entries, totals per node. Built from one scan of
- * the blob folders plus the info block of each file (a few hundred bytes, see blob-format.ts)
- * and the latest signatures.
+ * the store's index (a few dozen bytes per entry, see value-record.ts) and the latest signatures.
  */
 import type { NodeSignature } from "../types.js";
-import type { ScannedBlob } from "./blob-scan.js";
-import { readBlobInfo } from "./blob-store.js";
+import { believableLastUse } from "./eviction.js";
 import type { MetaRecord } from "./meta-store.js";
+import type { IndexedEntry } from "./value-store.js";
 
 /** One stored result. */
 export interface StoredEntryInfo {
@@ -14,11 +13,11 @@ export interface StoredEntryInfo {
   key: string;
   /** `output` or `output::itemKey`, when the writer said so. */
   nodeName?: string;
-  /** Size of its file in bytes. */
+  /** Bytes it takes in the store (its value record and chunks). */
   bytes: number;
   /** When the value was computed (ms since the epoch), when known. */
   createdAt?: number;
-  /** Last write or hit (ms since the epoch, to within a minute); eviction removes the oldest first. */
+  /** Last write or hit (ms since the epoch, to within a minute, never in the future); eviction removes the oldest first. */
   lastAccess: number;
   /** The signature that produced it, when it is still the latest one recorded for its node. */
   signature?: NodeSignature;
@@ -42,15 +41,18 @@ export interface DiskCacheStats {
   nodes: NodeUsage[];
 }
 
-export function describeEntry(blob: ScannedBlob, signatures: ReadonlyMap<string, MetaRecord>): StoredEntryInfo {
-  const info = readBlobInfo(blob.path);
-  const entry: StoredEntryInfo = { key: info?.key ?? blob.id, bytes: blob.bytes, lastAccess: Math.round(blob.lastAccess) };
-  if (info?.nodeName !== undefined) {
-    entry.nodeName = info.nodeName;
-    const record = signatures.get(info.nodeName);
+export function describeEntry(indexed: IndexedEntry, signatures: ReadonlyMap<string, MetaRecord>, now: number): StoredEntryInfo {
+  const entry: StoredEntryInfo = {
+    key: indexed.key ?? indexed.id,
+    bytes: indexed.bytes,
+    lastAccess: Math.round(believableLastUse(indexed.lastAccess, indexed.createdAt, now)),
+  };
+  if (indexed.nodeName !== undefined) {
+    entry.nodeName = indexed.nodeName;
+    const record = signatures.get(indexed.nodeName);
     if (record && record.blobKey === entry.key) entry.signature = record.signature;
   }
-  if (info?.createdAt !== undefined) entry.createdAt = info.createdAt;
+  if (indexed.createdAt !== undefined) entry.createdAt = indexed.createdAt;
   return entry;
 }
 

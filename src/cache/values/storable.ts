@@ -7,6 +7,10 @@
  * back a different value next run. Symbol-keyed properties are not data (JSON and
  * structuredClone skip them too) and are dropped, as are extra non-index properties of arrays
  * that hold plain data; looking for them would double the cost of the walk.
+ *
+ * Objects without a prototype (`Object.create(null)`, `Object.groupBy`) are data, but v8 gives
+ * them `Object.prototype` back. They are kept: the walk says whether it met one, and then
+ * `nullPrototypePaths` lists where they are, so the codec restores them (value-codec.ts).
  */
 
 export interface Unstorable {
@@ -52,9 +56,80 @@ const NATIVE_ERRORS = new Set<object>([
 const ERROR_OWN_KEYS_KEPT = new Set(["message", "stack", "cause"]);
 
 export function findUnstorable(value: unknown): Unstorable | undefined {
-  const found = visit(value, new Set());
-  if (!found) return undefined;
-  return { path: `value${found.segments.reverse().join("")}`, reason: found.reason };
+  return checkStorable(value).unstorable;
+}
+
+export interface StorableCheck {
+  /** The first part that cannot be stored faithfully, if any. */
+  unstorable?: Unstorable;
+  /** Whether the value holds an object without a prototype (the codec then records where). */
+  hasNullPrototype: boolean;
+}
+
+/** `findUnstorable`, plus whether the value holds objects the codec must give their null prototype back. */
+export function checkStorable(value: unknown): StorableCheck {
+  const walk: Walk = { seen: new Set(), hasNullPrototype: false };
+  const found = visit(value, walk);
+  if (!found) return { hasNullPrototype: walk.hasNullPrototype };
+  return { unstorable: { path: `value${found.segments.reverse().join("")}`, reason: found.reason }, hasNullPrototype: walk.hasNullPrototype };
+}
+
+interface Walk {
+  seen: Set<object>;
+  hasNullPrototype: boolean;
+}
+
+/**
+ * One step from a value to a part of it: a property (of an object or array), the key or the
+ * value of the n-th entry of a Map, or the n-th item of a Set.
+ */
+export type ValueStep = ["p", string] | ["mk", number] | ["mv", number] | ["s", number];
+
+/** Where the objects without a prototype are, each by the first path that reaches it. */
+export function nullPrototypePaths(value: unknown): ValueStep[][] {
+  const paths: ValueStep[][] = [];
+  const seen = new Set<object>();
+  const path: ValueStep[] = [];
+  const walk = (part: unknown): void => {
+    if (part === null || typeof part !== "object" || seen.has(part)) return;
+    seen.add(part);
+    const proto = Object.getPrototypeOf(part) as object | null;
+    if (proto === null) paths.push([...path]);
+    if (proto === Map.prototype) {
+      let index = 0;
+      for (const [key, item] of part as Map<unknown, unknown>) {
+        path.push(["mk", index]);
+        walk(key);
+        path[path.length - 1] = ["mv", index];
+        walk(item);
+        path.pop();
+        index += 1;
+      }
+    } else if (proto === Set.prototype) {
+      let index = 0;
+      for (const item of part as Set<unknown>) {
+        path.push(["s", index++]);
+        walk(item);
+        path.pop();
+      }
+    } else if (proto === Array.prototype) {
+      const array = part as unknown[];
+      for (let index = 0; index < array.length; index += 1) {
+        if (array[index] === null || typeof array[index] !== "object") continue; // the common large case: numbers, strings
+        path.push(["p", String(index)]);
+        walk(array[index]);
+        path.pop();
+      }
+    } else if (proto === null || proto === Object.prototype) {
+      for (const key of Object.keys(part)) {
+        path.push(["p", key]);
+        walk((part as Record<string, unknown>)[key]);
+        path.pop();
+      }
+    }
+  };
+  walk(value);
+  return paths;
 }
 
 /**
@@ -75,20 +150,28 @@ function problem(reason: string): Found {
   return { segments: [], reason };
 }
 
-function visit(value: unknown, seen: Set<object>): Found | undefined {
+function visit(value: unknown, walk: Walk): Found | undefined {
   if (typeof value === "function") return problem(`is a function (${describeFunction(value)}); v8 serialisation cannot store code`);
   if (typeof value === "symbol") return problem(`is a symbol (${String(value)}); v8 serialisation cannot store symbols`);
   if (value === null || typeof value !== "object") return undefined;
-  if (seen.has(value)) return undefined;
-  seen.add(value);
+  if (walk.seen.has(value)) return undefined;
+  walk.seen.add(value);
 
   const proto = Object.getPrototypeOf(value) as object | null;
-  if (proto === Array.prototype) return visitArray(value as unknown[], seen);
-  if (proto === Object.prototype || proto === null) return visitObject(value, seen);
+  if (proto === Array.prototype) return visitArray(value as unknown[], walk);
+  if (proto === Object.prototype) return visitObject(value, walk);
+  if (proto === null) {
+    // An array or a Map without a prototype would come back as a plain object: not data daft can restore.
+    if (Array.isArray(value) || value instanceof Map || value instanceof Set || ArrayBuffer.isView(value)) {
+      return problem("is a built-in object whose prototype was removed; v8 serialisation would return an ordinary one");
+    }
+    walk.hasNullPrototype = true;
+    return visitObject(value, walk);
+  }
   if (proto === Map.prototype) {
     for (const [key, item] of value as Map<unknown, unknown>) {
       const label = () => (typeof key === "string" ? JSON.stringify(key) : typeof key);
-      const found = under(visit(key, seen), () => `<key of get(${label()})>`) ?? under(visit(item, seen), () => `.get(${label()})`);
+      const found = under(visit(key, walk), () => `<key of get(${label()})>`) ?? under(visit(item, walk), () => `.get(${label()})`);
       if (found) return found;
     }
     return undefined;
@@ -96,7 +179,7 @@ function visit(value: unknown, seen: Set<object>): Found | undefined {
   if (proto === Set.prototype) {
     let index = 0;
     for (const item of value as Set<unknown>) {
-      const found = under(visit(item, seen), `<set item ${index}>`);
+      const found = under(visit(item, walk), `<set item ${index}>`);
       if (found) return found;
       index += 1;
     }
@@ -119,27 +202,27 @@ function visit(value: unknown, seen: Set<object>): Found | undefined {
   );
 }
 
-function visitArray(array: unknown[], seen: Set<object>): Found | undefined {
+function visitArray(array: unknown[], walk: Walk): Found | undefined {
   // Arrays of numbers or strings are the common large case: a typeof test per element is all
   // they cost. Extra own properties of an array are kept by v8, so they are visited too.
   for (let index = 0; index < array.length; index += 1) {
     const item = array[index];
     if (item !== null && (typeof item === "object" || typeof item === "function" || typeof item === "symbol")) {
-      const found = under(visit(item, seen), () => `[${index}]`);
+      const found = under(visit(item, walk), () => `[${index}]`);
       if (found) return found;
     }
   }
   return undefined;
 }
 
-function visitObject(object: object, seen: Set<object>): Found | undefined {
+function visitObject(object: object, walk: Walk): Found | undefined {
   const record = object as Record<string, unknown>;
   for (const key in record) {
     const item = record[key];
     // Primitives other than symbols are always fine: skip the call (and the own-key check).
     if (item === null || (typeof item !== "object" && typeof item !== "function" && typeof item !== "symbol")) continue;
     if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
-    const found = under(visit(item, seen), () => member(key));
+    const found = under(visit(item, walk), () => member(key));
     if (found) return found;
   }
   return undefined;

@@ -6,8 +6,13 @@
  * alive, and its `.buffer` would expose the rest of the file. The deserialiser below copies each
  * one into its own memory, so a hit returns what the miss returned. Deserialising builds data
  * only: no constructor, getter or other user code runs.
+ *
+ * v8 also gives objects without a prototype (`Object.create(null)`) an `Object.prototype`. The
+ * bytes therefore carry, after v8's header, a count and the paths of those objects (usually
+ * none: one byte), and reading sets their prototype back to null.
  */
 import { DefaultDeserializer, DefaultSerializer } from "node:v8";
+import { nullPrototypePaths, type ValueStep } from "./storable.js";
 
 interface HostObjectReader {
   _readHostObject(): unknown;
@@ -32,9 +37,26 @@ function ownCopy(view: unknown): unknown {
   return view;
 }
 
-export function serializeValue(value: unknown): Buffer {
+export interface SerializeOptions {
+  /**
+   * What `checkStorable` said of the value: false skips the search for objects without a
+   * prototype. Left out, the value is searched.
+   */
+  hasNullPrototype?: boolean;
+  /**
+   * Bytes to leave free at the start of the returned buffer, for a header of the caller's own
+   * (saves copying the payload behind it); the serialised bytes follow them.
+   */
+  headroom?: number;
+}
+
+export function serializeValue(value: unknown, options: SerializeOptions = {}): Buffer {
+  const paths = options.hasNullPrototype === false ? [] : nullPrototypePaths(value);
   const serializer = new DefaultSerializer();
+  if (options.headroom) serializer.writeRawBytes(Buffer.alloc(options.headroom));
   serializer.writeHeader();
+  serializer.writeUint32(paths.length);
+  if (paths.length > 0) serializer.writeValue(paths);
   serializer.writeValue(value);
   return serializer.releaseBuffer();
 }
@@ -43,5 +65,36 @@ export function serializeValue(value: unknown): Buffer {
 export function deserializeValue(bytes: Uint8Array): unknown {
   const deserializer = new OwnedViewsDeserializer(bytes as Buffer);
   deserializer.readHeader();
-  return deserializer.readValue();
+  const count = deserializer.readUint32();
+  const paths = count > 0 ? deserializer.readValue() : undefined;
+  const value = deserializer.readValue();
+  if (paths !== undefined) restoreNullPrototypes(value, paths);
+  return value;
+}
+
+/** Gives the objects at `paths` their null prototype back; steps that lead nowhere are skipped. */
+function restoreNullPrototypes(root: unknown, paths: unknown): void {
+  if (!Array.isArray(paths)) return;
+  for (const path of paths) {
+    if (!Array.isArray(path)) continue;
+    let part: unknown = root;
+    for (const step of path as unknown[]) part = follow(part, step);
+    if (part !== null && typeof part === "object" && Object.getPrototypeOf(part) === Object.prototype) Object.setPrototypeOf(part, null);
+  }
+}
+
+function follow(part: unknown, step: unknown): unknown {
+  if (part === null || typeof part !== "object" || !Array.isArray(step)) return undefined;
+  const [kind, at] = step as ValueStep;
+  if (kind === "p" && typeof at === "string") return Object.prototype.hasOwnProperty.call(part, at) ? (part as Record<string, unknown>)[at] : undefined;
+  if (typeof at !== "number") return undefined;
+  if (part instanceof Map && (kind === "mk" || kind === "mv")) {
+    let index = 0;
+    for (const [key, item] of part) if (index++ === at) return kind === "mk" ? key : item;
+  }
+  if (part instanceof Set && kind === "s") {
+    let index = 0;
+    for (const item of part) if (index++ === at) return item;
+  }
+  return undefined;
 }
