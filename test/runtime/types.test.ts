@@ -4,7 +4,7 @@
  * `expectTypeOf` fails it if an inferred type changes. The runs also execute, under vitest.
  */
 import { describe, expectTypeOf, it } from "vitest";
-import { func, Pipeline, Runner, type CacheStats, type RunEvent } from "../../src/index.js";
+import { func, Pipeline, Runner, type AnyDaftFunction, type CacheStats, type CheckedEdges, type PipelineOptions, type RunEvent } from "../../src/index.js";
 
 const runner = new Runner({ cacheConfig: { enabled: false } });
 const double = func({ output: "doubled", cache: true }, ({ x }: { x: number }) => x * 2);
@@ -121,5 +121,15 @@ describe("typed edges", () => {
     // @ts-expect-error a mapped output is an array to a node that is not mapped
     expectTypeOf(() => new Pipeline({ functions: [embed, fine, sum] })).toBeFunction();
     expectTypeOf(() => new Pipeline({ functions: [embed, fine] })).toBeFunction();
+  });
+
+  it("lets code generic over its nodes build a pipeline with the options asserted, as the README says", () => {
+    function generic<const F extends readonly AnyDaftFunction[]>(functions: F) {
+      // @ts-expect-error the check cannot be decided while F is generic
+      void (() => new Pipeline({ functions }));
+      return new Pipeline({ functions } as PipelineOptions<F> & CheckedEdges<F>);
+    }
+    const double = func({ output: "doubled" }, ({ x }: { x: number }) => x * 2);
+    expectTypeOf(generic([double])).toEqualTypeOf<Pipeline<readonly [typeof double]>>();
   });
 });
