@@ -3,9 +3,10 @@
  */
 export { func, type DaftFunction, type FuncOptions, type NodeMeta } from "./func.js";
 export { Pipeline, type PipelineNode, type PipelineOptions } from "./pipeline.js";
-export type { AnyDaftFunction, PipelineInputs, PipelineOutputs, PipelineResult } from "./pipeline-types.js";
-export { Runner, type RunnerMode, type RunnerOptions } from "./runner/runner.js";
-export type { CacheEvent, CacheStats, CacheStatus, MissReason, NodeRunStats } from "./runner/stats.js";
+export type { AnyDaftFunction, CheckedEdges, OutputNames, PipelineInputs, PipelineOutputs, PipelineResult, RunInputs, RunResult } from "./pipeline-types.js";
+export { Runner, type RunnerMode, type RunnerOptions, type RunReturn } from "./runner/runner.js";
+export type { RunOptions } from "./runner/run-options.js";
+export type { CacheEvent, CacheStats, CacheStatus, FailureEvent, MissReason, NodeRunStats, RunEvent } from "./runner/stats.js";
 export type { RunObserver } from "./runner/observer.js";
 export { CacheConfig, type CacheConfigOptions } from "./cache/config.js";
 // The backend protocol, MemoryCache, DiskCache and its types: the cache module lists them once.

@@ -6,8 +6,8 @@
 import { DefinitionError } from "./errors.js";
 import { originalFunction, type NodeMeta } from "./func.js";
 import type { PipelineGraph, PipelineNode } from "./graph.js";
-import type { AnyDaftFunction } from "./pipeline-types.js";
-import { planRun, type RunPlan } from "./plan.js";
+import type { AnyDaftFunction, CheckedEdges } from "./pipeline-types.js";
+import { planRun, type RunPlan, type RunSelection } from "./plan.js";
 import { pipelineToDot, pipelineToMermaid, type PictureOptions } from "./pictures/index.js";
 
 export type { PipelineNode } from "./graph.js";
@@ -24,11 +24,16 @@ export class Pipeline<const F extends readonly AnyDaftFunction[] = readonly AnyD
   readonly mapAxis: string | undefined;
   private readonly plans = new Map<string, RunPlan>();
 
-  constructor(options: PipelineOptions<F>) {
+  /**
+   * In TypeScript, a node whose input does not fit the output of the node producing it is a
+   * compile-time error here, naming both nodes (by their outputs) and both types.
+   */
+  constructor(options: PipelineOptions<F> & CheckedEdges<F>) {
     if (typeof options !== "object" || options === null || !Array.isArray(options.functions)) {
       throw new DefinitionError("new Pipeline({ functions }): functions must be an array of func(...) nodes");
     }
     this.nodes = options.functions.map((fn, index) => toNode(fn, index));
+    rejectRepeats(options.functions);
     this.producers = indexByOutput(this.nodes);
     this.mapAxis = singleMapAxis(this.nodes);
   }
@@ -65,12 +70,16 @@ export class Pipeline<const F extends readonly AnyDaftFunction[] = readonly AnyD
     );
   }
 
-  /** The execution plan for a run given these input names (memoised: it depends on names only). */
-  planFor(inputNames: readonly string[]): RunPlan {
-    const key = [...inputNames].sort().join("\0");
+  /**
+   * The execution plan for a run given these input names, for the outputs it asks for and the
+   * outputs it pins (memoised: it depends on names only).
+   */
+  planFor(inputNames: readonly string[], selection: RunSelection = {}): RunPlan {
+    const outputs = selection.outputs ? selection.outputs.join("\0") : "*";
+    const key = `${[...inputNames].sort().join("\0")}\u0001${outputs}\u0001${[...(selection.pinned ?? [])].sort().join("\0")}`;
     let plan = this.plans.get(key);
     if (!plan) {
-      plan = planRun(this, new Set(inputNames));
+      plan = planRun(this, new Set(inputNames), selection);
       this.plans.set(key, plan);
     }
     return plan;
@@ -103,6 +112,20 @@ function toNode(fn: unknown, index: number): PipelineNode {
     meta,
     fn: (typeof original === "function" ? original : fn) as PipelineNode["fn"],
   };
+}
+
+/** A node listed twice (not two nodes with one output): said as such, not as an output clash. */
+function rejectRepeats(functions: readonly AnyDaftFunction[]): void {
+  const seen = new Map<unknown, number>();
+  functions.forEach((fn, index) => {
+    const first = seen.get(fn);
+    if (first !== undefined) {
+      throw new DefinitionError(
+        `Pipeline: node "${fn.meta.name}" (output "${fn.meta.output}") is listed twice, as functions[${first}] and functions[${index}]; list each node once`,
+      );
+    }
+    seen.set(fn, index);
+  });
 }
 
 function indexByOutput(nodes: readonly PipelineNode[]): Map<string, PipelineNode> {

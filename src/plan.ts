@@ -1,7 +1,9 @@
 /**
  * Resolves a pipeline against the names of the run inputs: where each node's inputs come from,
  * which inputs are missing, whether there is a cycle, and the order to run in (dependencies
- * first; independent nodes in registration order).
+ * first; independent nodes in registration order). A run may ask for some outputs only (then
+ * only the nodes they need are planned) and may pin outputs: give a node's output as a run input,
+ * so the node does not run and its consumers read the given value.
  */
 import { DefinitionError, ResolutionError } from "./errors.js";
 import type { PipelineGraph, PipelineNode } from "./graph.js";
@@ -26,30 +28,77 @@ export interface RunPlan {
   itemHashReaders: ReadonlyMap<string, number>;
 }
 
-export function planRun(pipeline: PipelineGraph, given: ReadonlySet<string>): RunPlan {
-  rejectOutputsGivenAsInputs(pipeline, given);
-  const planned: PlannedNode[] = pipeline.nodes.map((node) => ({ node, sources: sourcesOf(node, pipeline, given), dependsOn: [] }));
-  reportMissing(planned, pipeline, given);
+/** The part of the pipeline a run asks for. */
+export interface RunSelection {
+  /** Plan only what these outputs need; every node when absent. */
+  outputs?: readonly string[] | undefined;
+  /** Outputs given as run inputs: their nodes do not run, their consumers read the given values. */
+  pinned?: readonly string[] | undefined;
+}
+
+type Producers = ReadonlyMap<string, PipelineNode>;
+
+export function planRun(pipeline: PipelineGraph, given: ReadonlySet<string>, selection: RunSelection = {}): RunPlan {
+  const pinned = new Set(selection.pinned);
+  checkSelection(pipeline, given, selection, pinned);
+  rejectOutputsGivenAsInputs(pipeline, given, pinned);
+  // A pinned output has no producer in this run: it is a run input like any other.
+  const producers: Producers = pinned.size === 0 ? pipeline.producers : new Map([...pipeline.producers].filter(([name]) => !pinned.has(name)));
+  const nodes = selection.outputs ? neededFor(selection.outputs, pipeline.nodes, producers) : pipeline.nodes.filter((node) => !pinned.has(node.output));
+  const planned: PlannedNode[] = nodes.map((node) => ({ node, sources: sourcesOf(node, producers, given), dependsOn: [] }));
+  reportMissing(planned, producers, given);
   const byNode = new Map(planned.map((step) => [step.node, step]));
-  for (const step of planned) step.dependsOn = dependenciesOf(step, byNode, pipeline);
+  for (const step of planned) step.dependsOn = dependenciesOf(step, byNode, producers);
   return { steps: order(planned), itemHashReaders: countItemHashReaders(planned) };
 }
 
-function rejectOutputsGivenAsInputs(pipeline: PipelineGraph, given: ReadonlySet<string>): void {
+const quoted = (names: Iterable<string>) => [...names].map((name) => `"${name}"`).join(", ");
+
+function checkSelection(pipeline: PipelineGraph, given: ReadonlySet<string>, selection: RunSelection, pinned: ReadonlySet<string>): void {
+  const outputs = () => `the pipeline's outputs: ${quoted(pipeline.producers.keys()) || "none"}`;
+  for (const name of selection.outputs ?? []) {
+    if (!pipeline.producers.has(name)) throw new ResolutionError(`runner.run options.outputs: no node produces "${name}"; ${outputs()}`);
+  }
+  for (const name of pinned) {
+    if (!pipeline.producers.has(name)) {
+      throw new ResolutionError(`runner.run options.pin: no node produces "${name}"; pin names node outputs given as run inputs (${outputs()})`);
+    }
+    if (!given.has(name)) {
+      throw new ResolutionError(`runner.run options.pin: "${name}" is pinned but the run inputs do not give it; pass its value as runner.run(pipeline, { ${name}: … }, { pin: ["${name}"] })`);
+    }
+  }
+}
+
+function rejectOutputsGivenAsInputs(pipeline: PipelineGraph, given: ReadonlySet<string>, pinned: ReadonlySet<string>): void {
   for (const name of given) {
     const producer = pipeline.producers.get(name);
-    if (producer) {
+    if (producer && !pinned.has(name)) {
       throw new ResolutionError(
         `Run input "${name}" is also the output of node "${producer.name}", which would overwrite it. ` +
-          `Remove "${name}" from the run inputs, or rename the node's output.`,
+          `To use the given value instead of running the node, pin it: runner.run(pipeline, inputs, { pin: ["${name}"] }). ` +
+          `Otherwise remove "${name}" from the run inputs, or rename the node's output.`,
       );
     }
   }
 }
 
-function sourcesOf(node: PipelineNode, pipeline: PipelineGraph, given: ReadonlySet<string>): InputSource[] {
+/** The nodes `outputs` need, through their inputs and map axes, in registration order. */
+function neededFor(outputs: readonly string[], nodes: readonly PipelineNode[], producers: Producers): PipelineNode[] {
+  const needed = new Set<PipelineNode>();
+  const pending = [...outputs];
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+    const producer = producers.get(name);
+    if (!producer || needed.has(producer)) continue;
+    needed.add(producer);
+    pending.push(...producer.meta.inputs);
+    if (producer.meta.mapAxis !== undefined) pending.push(producer.meta.mapAxis);
+  }
+  return nodes.filter((node) => needed.has(node));
+}
+
+function sourcesOf(node: PipelineNode, producers: Producers, given: ReadonlySet<string>): InputSource[] {
   return node.meta.inputs.map((name): InputSource => {
-    const producer = pipeline.producers.get(name);
+    const producer = producers.get(name);
     if (producer) {
       if (producer === node) {
         throw new DefinitionError(`Pipeline: node "${node.name}" takes its own output "${name}" as an input`);
@@ -60,12 +109,12 @@ function sourcesOf(node: PipelineNode, pipeline: PipelineGraph, given: ReadonlyS
   });
 }
 
-function reportMissing(planned: PlannedNode[], pipeline: PipelineGraph, given: ReadonlySet<string>): void {
+function reportMissing(planned: PlannedNode[], producers: Producers, given: ReadonlySet<string>): void {
   const blocked: string[] = [];
   for (const { node, sources } of planned) {
     const missing = sources.filter((source) => source.from === "input" && !given.has(source.name)).map((source) => source.name);
     const axis = node.meta.mapAxis;
-    if (axis !== undefined && !given.has(axis) && !pipeline.producers.has(axis) && !missing.includes(axis)) missing.push(axis);
+    if (axis !== undefined && !given.has(axis) && !producers.has(axis) && !missing.includes(axis)) missing.push(axis);
     if (missing.length > 0) {
       blocked.push(`  - node "${node.name}" (output "${node.output}") is missing ${missing.map((name) => `"${name}"`).join(", ")}`);
     }
@@ -80,11 +129,11 @@ function reportMissing(planned: PlannedNode[], pipeline: PipelineGraph, given: R
 }
 
 /** Dependencies of a step: the producers of its inputs, and of its map axis. */
-function dependenciesOf(step: PlannedNode, byNode: Map<PipelineNode, PlannedNode>, pipeline: PipelineGraph): PlannedNode[] {
+function dependenciesOf(step: PlannedNode, byNode: Map<PipelineNode, PlannedNode>, producers: Producers): PlannedNode[] {
   const deps = new Set<PlannedNode>();
   for (const source of step.sources) if (source.from === "node") deps.add(byNode.get(source.producer)!);
   const axis = step.node.meta.mapAxis;
-  const axisProducer = axis === undefined ? undefined : pipeline.producers.get(axis);
+  const axisProducer = axis === undefined ? undefined : producers.get(axis);
   if (axisProducer && axisProducer !== step.node) deps.add(byNode.get(axisProducer)!);
   return [...deps];
 }

@@ -36,11 +36,18 @@ export function buildProgram(outcome: Outcome): Command {
     .description("run a script with node and the daft loader (node --import daft/loader); TypeScript through tsx or Node's type stripping")
     .argument("<script>", "the script to run (.js, .mjs, .cjs, .ts, .mts, .cts)")
     .argument("[args...]", "arguments passed to the script")
+    .option("--dry", "dry run: every Runner of the script only looks its calls up, runs and stores nothing, and prints what would hit and what would run")
     .passThroughOptions()
-    .addHelpText("after", "\nExit code and signals are the script's.\n\nExample:\n  daft run src/main.ts --limit 10")
-    .action(async (script: string, args: string[]) => {
-      const { runScript } = await import("./run-command.js");
-      outcome.exitCode = await runScript(script, args);
+    .addHelpText(
+      "after",
+      "\nExit code and signals are the script's. --dry also works right after the script (daft run src/main.ts --dry);\n" +
+        "`daft run -- src/main.ts --dry` passes --dry on to the script. A dry run sets DAFT_DRY_RUN=1 for the script: a run whose\n" +
+        "results are not all in the cache ends the script after its report.\n\nExamples:\n  daft run src/main.ts --limit 10\n  daft run --dry src/main.ts",
+    )
+    .action(async (script: string, args: string[], options: { dry?: boolean }) => {
+      const { runScript, dryFlagAfterScript } = await import("./run-command.js");
+      const dryAfter = dryFlagAfterScript(script, args, process.argv.slice(2));
+      outcome.exitCode = await runScript(script, dryAfter ? args.slice(1) : args, { dry: options.dry === true || dryAfter });
     });
 
   const cache = program.command("cache").description("inspect and maintain a disk cache");

@@ -3,6 +3,7 @@
  * the observers and where functions run.
  */
 import type { CacheConfig } from "../cache/config.js";
+import type { PipelineNode } from "../graph.js";
 import type { Executor } from "./executor.js";
 import type { Observers } from "./observer.js";
 import type { Limiter } from "./pool.js";
@@ -22,4 +23,8 @@ export interface RunContext {
   limiter: Limiter;
   /** Reports a backend problem (a failed lookup or store) once per message. */
   warn(message: string): void;
+  /** Nodes the run recomputes without looking them up (`refresh`); their results are stored over the old. */
+  refresh: ReadonlySet<PipelineNode>;
+  /** Nothing runs and nothing is stored: each call is looked up, and what would run is recorded (dry-run.ts). */
+  dryRun: boolean;
 }

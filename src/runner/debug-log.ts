@@ -18,6 +18,10 @@ export function debugLogObserver(config: CacheConfig, inputNames: readonly strin
       },
       // e.g. `node "scores" scores::doc-1 miss (deps: src/helpers/format.mjs) 1.20ms stored`
       callFinished(event) {
+        if (event.status === "failed") {
+          debugRunner(`node "${event.node}" ${event.key} failed after ${event.durationMs.toFixed(2)}ms: ${(event.error as Error)?.message ?? String(event.error)}`);
+          return;
+        }
         const reason = event.reason ? ` (${event.reason}${event.detail?.length ? `: ${event.detail.join(", ")}` : ""})` : "";
         const stored = event.stored === undefined ? "" : event.stored ? " stored" : ` not stored: ${event.notStoredReason ?? "unknown reason"}`;
         debugRunner(`node "${event.node}" ${event.key} ${event.status}${reason} ${event.durationMs.toFixed(2)}ms${stored}`);

@@ -7,7 +7,7 @@
  */
 import type { MaybePromise } from "../cache/types.js";
 import type { PipelineNode } from "../graph.js";
-import { andThen, isPromiseLike } from "../maybe-promise.js";
+import { andThenCatch, isPromiseLike } from "../maybe-promise.js";
 import type { Executor, Invocation, Outcome } from "./executor.js";
 
 export class Dispatch<C extends Invocation> {
@@ -22,6 +22,8 @@ export class Dispatch<C extends Invocation> {
     calls: number,
     /** What to do with each outcome: store it, record it. */
     private readonly settle: (call: C, outcome: Outcome) => MaybePromise<void>,
+    /** Told of a chunk that failed (a call threw), as it happens; the error then propagates. */
+    private readonly failed?: (error: unknown) => void,
   ) {
     this.undecided = calls;
     this.size = Math.max(1, executor.chunkSize(node, calls));
@@ -43,13 +45,20 @@ export class Dispatch<C extends Invocation> {
   private send(): MaybePromise<void> {
     const chunk = this.chunk;
     this.chunk = [];
-    return andThen(this.executor.execute(this.node, chunk), (outcomes) => {
-      let pending: PromiseLike<void>[] | undefined;
-      for (let i = 0; i < chunk.length; i++) {
-        const settled = this.settle(chunk[i]!, outcomes[i]!);
-        if (isPromiseLike(settled)) (pending ??= []).push(settled);
-      }
-      return pending && Promise.all(pending).then(() => undefined);
-    });
+    return andThenCatch(
+      () => this.executor.execute(this.node, chunk),
+      (outcomes) => {
+        let pending: PromiseLike<void>[] | undefined;
+        for (let i = 0; i < chunk.length; i++) {
+          const settled = this.settle(chunk[i]!, outcomes[i]!);
+          if (isPromiseLike(settled)) (pending ??= []).push(settled);
+        }
+        return pending && Promise.all(pending).then(() => undefined);
+      },
+      (error) => {
+        this.failed?.(error);
+        throw error;
+      },
+    );
   }
 }

@@ -9,7 +9,7 @@ import type { CacheEntry, MaybePromise, NodeSignature } from "../cache/types.js"
 import type { PipelineNode } from "../graph.js";
 import { andThenCatch, isPromiseLike } from "../maybe-promise.js";
 import type { RunContext } from "./context.js";
-import { entryProblem, isSignature } from "./entry-check.js";
+import { entryProblem, isSignature, wholeEntryProblem } from "./entry-check.js";
 import { explainMiss, type MissExplanation } from "./reasons.js";
 
 export type Found = CacheEntry | undefined;
@@ -32,6 +32,12 @@ export function checked(run: RunContext, node: PipelineNode, found: unknown): Fo
 export function malformed(run: RunContext, node: PipelineNode, problem: string): undefined {
   run.warn(`node "${node.name}": the cache backend returned a malformed entry (${problem}); computing instead, and storing the new result over it`);
   return undefined;
+}
+
+/** A mapped node's whole entry (`perItemCaching: false`) if it fits its `items`, else a miss (reported once). */
+export function checkedWhole(run: RunContext, node: PipelineNode, entry: CacheEntry, items: number): CacheEntry | undefined {
+  const problem = wholeEntryProblem(entry, items);
+  return problem === undefined ? entry : malformed(run, node, problem);
 }
 
 /** The entry stored under `key`. On a synchronous backend a hit allocates no closure and no promise. */

@@ -3,7 +3,7 @@
  * each receives, how its inputs hash and what its cache key is. Fixed once per node per run, so
  * from then on a call is only its item index.
  */
-import { InputHashError } from "../errors.js";
+import { InputHashError, ResolutionError } from "../errors.js";
 import type { PipelineNode } from "../graph.js";
 import type { PlannedNode } from "../plan.js";
 import { itemKeyOf } from "./item-key.js";
@@ -49,11 +49,38 @@ export class NodeCalls implements KeySource {
         return { name: source.name, slot, alongAxis: this.mapped && slot !== undefined && (slot.kind === "mapped" || slot === axis) };
       })
       .sort(byName);
+    if (this.mapped) this.checkLengths(axisName!);
     this.wholeSources = this.sources.map((source) => ({ ...source, alongAxis: false }));
     if (this.mapped && !this.sources.some((source) => source.slot === axis)) {
       this.wholeSources.push({ name: axisName!, slot: axis, alongAxis: false });
       this.wholeSources.sort(byName);
     }
+  }
+
+  /**
+   * A value split along the axis has one element per item. A node's output always has; a pinned
+   * output given as a run input may not, and would hand items the wrong elements.
+   */
+  private checkLengths(axisName: string): void {
+    for (const { name, slot, alongAxis } of this.sources) {
+      if (!alongAxis || slot === this.axis || slot!.unknown === "all") continue;
+      const length = slot!.items?.length;
+      if (length !== this.count) {
+        throw new ResolutionError(
+          `node "${this.node.name}" (output "${this.node.output}"): input "${name}" has ${length ?? "no"} elements for the ${this.count} items of map axis "${axisName}"; ` +
+            `a pinned output of a mapped node must be an array with one element per item`,
+        );
+      }
+    }
+  }
+
+  /** Dry runs: the inputs of a call (or of the whole node, `item` undefined) whose values are not known. */
+  unknownInputs(item: number | undefined): string[] {
+    const names: string[] = [];
+    for (const source of this.sourcesOf(item)) {
+      if (source.slot?.isUnknown(source.alongAxis ? item : undefined)) names.push(source.name);
+    }
+    return names;
   }
 
   /** The item of call `index`: the index itself for a mapped node, undefined for a node that runs once. */

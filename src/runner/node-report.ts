@@ -7,13 +7,16 @@ import type { PipelineNode } from "../graph.js";
 import type { RunContext } from "./context.js";
 import type { NodeCalls } from "./node-calls.js";
 import type { MissExplanation } from "./reasons.js";
-import { newNodeStats, type CacheEvent, type CacheStatus, type NodeLog, type NodeRunStats } from "./stats.js";
+import { NodeError } from "../errors.js";
+import { newNodeStats, type CacheEvent, type CacheStatus, type FailureEvent, type NodeLog, type NodeRunStats } from "./stats.js";
 
 export class NodeReport {
   readonly stats: NodeRunStats;
   private readonly node: PipelineNode;
   private startedAt = 0;
   private log!: NodeLog;
+  /** The errors a failure event was sent for: the node's failure must not repeat its call's. */
+  private readonly failuresSent = new Set<unknown>();
 
   constructor(
     private readonly calls: NodeCalls,
@@ -55,13 +58,42 @@ export class NodeReport {
     this.record(this.event(item, this.node.output, "no-cache", durationMs));
   }
 
+  /** Dry runs: a call that would run (a cached call that would miss, or an uncached call). */
+  wouldRun(item: number | undefined, key: string, why: MissExplanation | undefined): void {
+    const event: CacheEvent = this.event(item, key, why ? "miss" : "no-cache", 0);
+    if (why) {
+      event.reason = why.reason;
+      if (why.detail) event.detail = why.detail;
+    }
+    event.dryRun = true;
+    this.record(event);
+  }
+
   finished(): void {
     this.stats.durationMs = performance.now() - this.startedAt;
     this.run.observers.nodeFinished(this.node, this.stats);
   }
 
-  failed(): void {
+  /** A call that threw, as it happens (the node fails once its running calls settle). */
+  callFailed(error: unknown): void {
+    if (this.failuresSent.has(error) || !this.run.observers.watchesCalls) return;
+    this.failuresSent.add(error);
+    const item = error instanceof NodeError && error.node === this.node.name ? error.item : undefined;
+    let key = this.node.output;
+    try {
+      key = this.calls.keyOf(item);
+    } catch {
+      // The item's key is what failed to be derived: the node's output names the call.
+    }
+    const event: FailureEvent = { node: this.node.name, output: this.node.output, key, status: "failed", durationMs: performance.now() - this.startedAt, error };
+    if (item !== undefined) event.item = item;
+    this.run.observers.callFinished(event);
+  }
+
+  /** The node failed with `error` (the run rejects with it, or with an earlier node's). */
+  failed(error: unknown): void {
     this.stats.failed = true;
+    this.callFailed(error);
   }
 
   private record(event: CacheEvent): void {

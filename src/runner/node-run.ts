@@ -9,16 +9,18 @@
  *
  * Lookups, hits, stores and records happen here; only `execute` leaves, to the executor (where
  * functions run), in chunks (see dispatch.ts). Everything stays synchronous while the backend and
- * the function are, so a hit costs microseconds.
+ * the function are, so a hit costs microseconds. A node the run refreshes skips its lookups: every
+ * call misses (reason `refresh`) and its result is stored over the old one. A dry run goes to
+ * dry-run.ts instead.
  */
-import type { CacheEntry, MaybePromise, NodeSignature } from "../cache/types.js";
+import type { MaybePromise, NodeSignature } from "../cache/types.js";
 import { andThen, andThenCatch, isPromiseLike } from "../maybe-promise.js";
 import type { PlannedNode } from "../plan.js";
 import type { RunContext } from "./context.js";
 import { Dispatch } from "./dispatch.js";
-import { wholeEntryProblem } from "./entry-check.js";
+import { dryRunNode } from "./dry-run.js";
 import type { Invocation, Outcome } from "./executor.js";
-import { lookUp, lookUpMany, malformed, whyMissed, type Found } from "./lookup.js";
+import { checkedWhole, lookUp, lookUpMany, whyMissed, type Found } from "./lookup.js";
 import { NodeCalls } from "./node-calls.js";
 import { NodeReport } from "./node-report.js";
 import { runPool } from "./pool.js";
@@ -29,6 +31,7 @@ import { hashOutput, storeResult } from "./store.js";
 
 /** `position`: the node's index in the plan. */
 export function runNode(step: PlannedNode, position: number, run: RunContext): MaybePromise<void> {
+  if (run.dryRun) return dryRunNode(step, position, run);
   const calls = new NodeCalls(step, run.slots);
   const report = new NodeReport(calls, run);
   const { node } = calls;
@@ -46,11 +49,13 @@ export function runNode(step: PlannedNode, position: number, run: RunContext): M
       report.finished();
     },
     (error) => {
-      report.failed();
+      report.failed(error);
       throw error;
     },
   );
 }
+
+const REFRESHED: MissExplanation = { reason: "refresh" };
 
 /** A call on its way to the executor; `index` is its place in the node's output. */
 interface Call extends Invocation {
@@ -58,12 +63,13 @@ interface Call extends Invocation {
 }
 
 /** Runs every call of the node, without lookups; `each` sees each outcome as it comes. */
-function executeAll(calls: NodeCalls, run: RunContext, each?: (call: Call, outcome: Outcome) => void): MaybePromise<unknown[]> {
+function executeAll(calls: NodeCalls, report: NodeReport, run: RunContext, each?: (call: Call, outcome: Outcome) => void): MaybePromise<unknown[]> {
   const values = new Array<unknown>(calls.count);
-  const dispatch = new Dispatch<Call>(run.executor, calls.node, calls.count, (call, outcome) => {
+  const settle = (call: Call, outcome: Outcome) => {
     values[call.index] = outcome.value;
     each?.(call, outcome);
-  });
+  };
+  const dispatch = new Dispatch<Call>(run.executor, calls.node, calls.count, settle, (error) => report.callFailed(error));
   const { output } = calls.node;
   const started = runPool(calls.count, run.limiter, (index) => {
     const item = calls.itemAt(index);
@@ -74,7 +80,7 @@ function executeAll(calls: NodeCalls, run: RunContext, each?: (call: Call, outco
 
 function runUncached(calls: NodeCalls, report: NodeReport, run: RunContext): MaybePromise<Slot> {
   return andThen(
-    executeAll(calls, run, (call, outcome) => report.noCache(call.item, outcome.durationMs)),
+    executeAll(calls, report, run, (call, outcome) => report.noCache(call.item, outcome.durationMs)),
     (values) => (calls.mapped ? new Slot(values, "mapped") : new Slot(values[0], "value")),
   );
 }
@@ -87,16 +93,17 @@ function runCachedWhole(calls: NodeCalls, report: NodeReport, run: RunContext, f
   const inputsText = calls.inputsTextOf(undefined);
   const blobKey = blobKeyOf(key, fingerprint, inputsText);
   const lookupStarted = performance.now();
-  return andThen(lookUp(run, node, blobKey), (found) => {
-    const entry = found && checkedWhole(run, calls, found);
+  const refresh = run.refresh.has(node);
+  return andThen(refresh ? undefined : lookUp(run, node, blobKey), (found) => {
+    const entry = found && checkedWhole(run, node, found, calls.count);
     if (entry) {
       report.hit(undefined, performance.now() - lookupStarted);
       return new Slot(entry.value, "mapped", entry.outputHash, entry.itemHashes);
     }
     const signature = callSignature(key, fingerprint, inputsText, calls.inputHashes(undefined, inputsText));
-    return andThen(whyMissed(run, signature), (why) => {
+    return andThen(refresh ? REFRESHED : whyMissed(run, signature), (why) => {
       const started = performance.now();
-      return andThen(executeAll(calls, run), (values) => {
+      return andThen(executeAll(calls, report, run), (values) => {
         const durationMs = performance.now() - started;
         const hashed = values.map(hashOutput);
         const unhashable = hashed.find((result) => result.hash === undefined);
@@ -115,12 +122,6 @@ function runCachedWhole(calls: NodeCalls, report: NodeReport, run: RunContext, f
   });
 }
 
-/** A whole entry whose shape fits the items of this run, else a miss (reported once). */
-function checkedWhole(run: RunContext, calls: NodeCalls, entry: CacheEntry): CacheEntry | undefined {
-  const problem = wholeEntryProblem(entry, calls.count);
-  return problem === undefined ? entry : malformed(run, calls.node, problem);
-}
-
 /** What storing and reporting a miss need once the executor returns. */
 interface Miss extends Call {
   blobKey: string;
@@ -133,6 +134,8 @@ class CachedCalls {
   private readonly values: unknown[];
   private readonly hashes: (string | undefined)[];
   private readonly dispatch: Dispatch<Miss>;
+  /** The run recomputes this node: no lookups, every call misses. */
+  private readonly refresh: boolean;
   /** Set when every call's entry was fetched at once (`getMany`): the entries and their keys. */
   private prefetched: { found: Found[]; blobKeys: string[]; msPerCall: number } | undefined;
 
@@ -144,7 +147,14 @@ class CachedCalls {
   ) {
     this.values = new Array<unknown>(calls.count);
     this.hashes = new Array<string | undefined>(calls.count);
-    this.dispatch = new Dispatch<Miss>(context.executor, calls.node, calls.count, (miss, outcome) => this.settle(miss, outcome));
+    this.dispatch = new Dispatch<Miss>(
+      context.executor,
+      calls.node,
+      calls.count,
+      (miss, outcome) => this.settle(miss, outcome),
+      (error) => report.callFailed(error),
+    );
+    this.refresh = context.refresh.has(calls.node);
   }
 
   runAll(): MaybePromise<Slot> {
@@ -159,7 +169,7 @@ class CachedCalls {
   /** The items of a mapped node, on a backend with `getMany`: every entry in one call. */
   private prefetch(): MaybePromise<void> {
     const { calls } = this;
-    if (!calls.mapped || typeof this.context.config.backend.getMany !== "function") return;
+    if (!calls.mapped || this.refresh || typeof this.context.config.backend.getMany !== "function") return;
     const blobKeys = new Array<string>(calls.count);
     for (let index = 0; index < calls.count; index++) blobKeys[index] = blobKeyOf(calls.keyOf(index), this.fingerprint, calls.inputsTextOf(index));
     const started = performance.now();
@@ -180,6 +190,7 @@ class CachedCalls {
     const key = calls.keyOf(item);
     const inputsText = calls.inputsTextOf(item);
     const blobKey = blobKeyOf(key, this.fingerprint, inputsText);
+    if (this.refresh) return this.miss(index, item, key, inputsText, blobKey);
     const started = performance.now();
     const found = lookUp(this.context, calls.node, blobKey);
     if (!isPromiseLike(found)) return found ? this.hit(index, item, found, performance.now() - started) : this.miss(index, item, key, inputsText, blobKey);
@@ -197,7 +208,7 @@ class CachedCalls {
 
   private miss(index: number, item: number | undefined, key: string, inputsText: string, blobKey: string): MaybePromise<void> {
     const signature = callSignature(key, this.fingerprint, inputsText, this.calls.inputHashes(item, inputsText));
-    return andThen(whyMissed(this.context, signature), (why) =>
+    return andThen(this.refresh ? REFRESHED : whyMissed(this.context, signature), (why) =>
       this.dispatch.run({ index, item, key, args: this.calls.argumentsOf(item), blobKey, signature, why }),
     );
   }

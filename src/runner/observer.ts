@@ -4,7 +4,7 @@
  * from failing the run.
  */
 import type { PipelineNode } from "../graph.js";
-import type { CacheEvent, CacheStats, CacheStatus, NodeRunStats } from "./stats.js";
+import type { CacheStats, CacheStatus, NodeRunStats, RunEvent } from "./stats.js";
 
 export interface RunObserver {
   /** The nodes in plan order. */
@@ -13,10 +13,10 @@ export interface RunObserver {
   nodeStarted?(node: PipelineNode, items: number | undefined): void;
   itemFinished?(node: PipelineNode, status: CacheStatus): void;
   /**
-   * Each call's event as it happens (hit, miss, uncached call), with its key and, for a miss,
-   * why and whether it was stored. A hit costs an event object only when an observer has this.
+   * Each call's event as it happens (hit, miss, uncached call, failure), with its key and, for a
+   * miss, why and whether it was stored. A hit costs an event object only when an observer has this.
    */
-  callFinished?(event: CacheEvent): void;
+  callFinished?(event: RunEvent): void;
   nodeFinished?(node: PipelineNode, stats: NodeRunStats): void;
   runFinished?(stats: CacheStats, error?: unknown): void;
 }
@@ -62,7 +62,7 @@ export class Observers {
     }
   }
 
-  callFinished(event: CacheEvent): void {
+  callFinished(event: RunEvent): void {
     for (const entry of this.live) if (entry.observer.callFinished) this.guard(entry, () => entry.observer.callFinished!(event));
   }
 

@@ -33,3 +33,12 @@ export function explainMiss(previous: NodeSignature | undefined, current: NodeSi
 function withDetail(reason: MissReason, detail: string[] | undefined): MissExplanation {
   return detail ? { reason, detail } : { reason };
 }
+
+/** How a miss's reason reads in the summaries: `new`, `refreshed`, `after docVector`, `inputs changed: query`. */
+export function reasonLabel({ reason, detail }: MissExplanation): string {
+  const list = detail?.length ? detail.join(", ") : "";
+  if (reason === "refresh") return "refreshed";
+  if (reason === "upstream") return `after ${list || "an upstream node"}`;
+  if (reason === "new") return list ? `new: ${list}` : "new";
+  return `${reason} changed${list ? `: ${list}` : ""}`;
+}

@@ -4,14 +4,14 @@
  * A mapped node gives one part with its hit and miss counts.
  */
 import type { CacheConfig } from "../cache/config.js";
+import { reasonLabel, type MissExplanation } from "./reasons.js";
 import type { CacheEvent, NodeRunStats, RunStats } from "./stats.js";
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)}s`;
 
 function explanation(event: CacheEvent | undefined): string {
   if (!event || event.status !== "miss" || !event.reason) return "";
-  const detail = event.detail?.length ? `: ${event.detail.join(", ")}` : "";
-  return event.reason === "new" && !detail ? ", new" : `, ${event.reason} changed${detail}`;
+  return `, ${reasonLabel(event as MissExplanation)}`;
 }
 
 function notStored(node: NodeRunStats, events: CacheEvent[]): string {
@@ -42,13 +42,20 @@ function part(node: NodeRunStats, events: CacheEvent[], explain: boolean): strin
 
 /** For a mapped node: how many items missed for each reason. */
 function summariseReasons(events: CacheEvent[]): string {
+  return countReasons(events)
+    .map(([label, count]) => `, ${count} ${label}`)
+    .join("");
+}
+
+/** How many misses there are per reason label, in order of first appearance. */
+export function countReasons(events: readonly CacheEvent[]): [label: string, count: number][] {
   const counts = new Map<string, number>();
   for (const event of events) {
     if (event.status !== "miss" || !event.reason) continue;
-    const label = event.reason === "new" ? "new" : `${event.reason} changed${event.detail?.length ? `: ${event.detail.join(", ")}` : ""}`;
+    const label = event.reason === "new" ? "new" : reasonLabel(event as MissExplanation);
     counts.set(label, (counts.get(label) ?? 0) + 1);
   }
-  return [...counts].map(([label, count]) => `, ${count} ${label}`).join("");
+  return [...counts];
 }
 
 export function formatCacheSummary(stats: RunStats, explain: boolean): string {

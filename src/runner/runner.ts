@@ -3,25 +3,31 @@
  *   plan      pipeline.planFor(inputs): where each input comes from, the order (plan.ts)
  *   schedule  which node runs when (schedule.ts)
  *   per node  each call looked up, run on the executor if it missed, stored (node-run.ts)
- *   report    runner.stats, the observers (progress, debug log), the [CACHE] summary (report.ts)
+ *   report    runner.stats, the observers (progress, debug log, onEvent), the [CACHE] summary (report.ts)
  * The executor is where functions run: this process for mode "local" (local-executor.ts).
+ * Run options (run-options.ts) choose the outputs, pin outputs, refresh nodes; a dry run looks
+ * every call up and runs nothing (dry-run.ts), then prints what would run (dry-run-report.ts).
  */
 import { CacheConfig, type CacheConfigOptions } from "../cache/config.js";
 import { DefinitionError, ResolutionError } from "../errors.js";
 import type { Pipeline } from "../pipeline.js";
-import type { AnyDaftFunction, PipelineResult, RunArguments } from "../pipeline-types.js";
+import type { AnyDaftFunction, OutputNames, RunArguments, RunResult } from "../pipeline-types.js";
 import type { RunPlan } from "../plan.js";
 import { checkProgressOption, createProgressObserver, type ProgressOption } from "../progress/index.js";
 import type { RunContext } from "./context.js";
 import { debugLogObserver } from "./debug-log.js";
+import { endScriptAfterDryRun, reportDryRun } from "./dry-run-report.js";
+import { eventObserver } from "./event-observer.js";
 import { localExecutor } from "./local-executor.js";
 import { runNode } from "./node-run.js";
 import { Observers, type NamedObserver } from "./observer.js";
 import { Limiter } from "./pool.js";
 import { reportRun } from "./report.js";
 import { schedule } from "./schedule.js";
+import { dryRunFromEnvironment } from "./dry-run-environment.js";
+import { checkRunOptions, pinnedSlot, refreshedNodes, selectionOf, type RunOptions } from "./run-options.js";
 import { Slot } from "./slots.js";
-import { RunStats, type CacheStats } from "./stats.js";
+import { RunStats, type CacheStats, type RunEvent } from "./stats.js";
 
 export type RunnerMode = "local" | "threads" | "distributed" | "auto";
 
@@ -36,7 +42,19 @@ export interface RunnerOptions {
   progress?: ProgressOption;
   /** How many asynchronous calls run at once, over all the nodes of a run (default 16). */
   concurrency?: number;
+  /**
+   * Called with each call's event as it happens: a hit, a miss once its result is stored (or
+   * not), an uncached call, a failure. One that throws is reported once and never fails a run.
+   */
+  onEvent?: (event: RunEvent) => void;
 }
+
+/** What `runner.run` resolves to: the result, or for a dry run its stats. */
+export type RunReturn<F extends readonly unknown[], O extends string, P extends string, D extends boolean> = D extends true
+  ? CacheStats
+  : D extends false
+    ? RunResult<F, O, P>
+    : CacheStats | RunResult<F, O, P>;
 
 const DEFAULT_CONCURRENCY = 16;
 
@@ -48,6 +66,7 @@ export class Runner {
   /** What the last run did (hits, misses, per-node and per-item events). */
   stats: CacheStats = new RunStats();
   private readonly warned = new Set<string>();
+  private readonly eventObserver: NamedObserver | undefined;
 
   constructor(options: RunnerOptions = {}) {
     this.mode = resolveMode(options.mode);
@@ -58,16 +77,30 @@ export class Runner {
     }
     checkProgressOption(options.progress);
     this.progress = options.progress ?? "auto";
+    if (options.onEvent !== undefined && typeof options.onEvent !== "function") {
+      throw new DefinitionError(`Runner: onEvent must be a function called with each event, got ${typeof options.onEvent}`);
+    }
+    this.eventObserver = options.onEvent && eventObserver(options.onEvent, (message) => this.warnOnce(message));
   }
 
-  /** Runs the pipeline; resolves to the inputs plus every node's output. */
-  async run<F extends readonly AnyDaftFunction[]>(pipeline: Pipeline<F>, ...args: RunArguments<F>): Promise<PipelineResult<F>> {
+  /**
+   * Runs the pipeline; resolves to the inputs plus the output of every node that ran (every
+   * node, unless `options.outputs` asks for less). A dry run resolves to its stats.
+   */
+  async run<
+    F extends readonly AnyDaftFunction[],
+    const O extends OutputNames<F> = OutputNames<F>,
+    const P extends OutputNames<F> = never,
+    const D extends boolean = false,
+  >(pipeline: Pipeline<F>, ...args: RunArguments<F, O, P, RunOptions<O, P, D>>): Promise<RunReturn<F, O, P, D>> {
     const inputs = (args[0] ?? {}) as Record<string, unknown>;
     if (typeof inputs !== "object" || inputs === null || Array.isArray(inputs)) {
       throw new ResolutionError(`runner.run(pipeline, inputs): inputs must be an object of named values, got ${Array.isArray(inputs) ? "an array" : String(inputs)}`);
     }
-    const plan = pipeline.planFor(Object.keys(inputs));
-    const run = this.contextFor(plan, inputs);
+    const options = checkRunOptions(args[1]);
+    const dryRun = options.dryRun === true || dryRunFromEnvironment();
+    const plan = pipeline.planFor(Object.keys(inputs), selectionOf(options));
+    const run = this.contextFor(pipeline, plan, inputs, options, dryRun);
     const started = performance.now();
     run.observers.runStarted(plan.steps.map((step) => step.node));
     let failure: unknown;
@@ -78,20 +111,30 @@ export class Runner {
       failure = error;
     }
     run.stats.durationMs = performance.now() - started;
+    if (dryRun) run.stats.dryRun = true;
     this.stats = run.stats;
-    await this.flushBackend();
+    if (!dryRun) await this.flushBackend();
     run.observers.runFinished(run.stats, failure);
-    reportRun(run.stats, this.cacheConfig);
+    // A dry run asked for in code prints as verbosely as the [CACHE] summary; one forced by the
+    // environment (`daft run --dry`) always prints: the report is all it is for.
+    const forcedDry = dryRun && options.dryRun !== true;
+    if (dryRun) {
+      if (forcedDry || this.cacheConfig.verbose) reportDryRun(run.stats);
+    } else reportRun(run.stats, this.cacheConfig);
     if (failure !== undefined) throw failure;
+    if (options.dryRun === true) return run.stats as CacheStats as RunReturn<F, O, P, D>;
+    // The script expects results: it goes on only when the cache holds them all.
+    if (forcedDry && run.stats.misses + run.stats.noCache > 0) endScriptAfterDryRun();
     const result: Record<string, unknown> = { ...inputs };
     for (const step of plan.steps) result[step.node.output] = run.slots.get(step.node.output)!.value;
-    return result as PipelineResult<F>;
+    return result as RunReturn<F, O, P, D>;
   }
 
-  private contextFor(plan: RunPlan, inputs: Record<string, unknown>): RunContext {
+  private contextFor(pipeline: Pipeline, plan: RunPlan, inputs: Record<string, unknown>, options: RunOptions, dryRun: boolean): RunContext {
     const slots = new Map<string, Slot>();
+    const pinned = new Set(options.pin);
     for (const [name, value] of Object.entries(inputs)) {
-      const slot = new Slot(value, "value");
+      const slot = pinned.has(name) ? pinnedSlot(name, value, pipeline.producers.get(name)!, inputs) : new Slot(value, "value");
       slot.retainItemHashes = (plan.itemHashReaders.get(name) ?? 0) > 1;
       slots.set(name, slot);
     }
@@ -100,10 +143,12 @@ export class Runner {
       slots,
       itemHashReaders: plan.itemHashReaders,
       stats: new RunStats(),
-      observers: new Observers([debugLogObserver(this.cacheConfig, Object.keys(inputs)), this.progressObserver()]),
+      observers: new Observers([debugLogObserver(this.cacheConfig, Object.keys(inputs)), this.progressObserver(), this.eventObserver]),
       executor: localExecutor,
       limiter: new Limiter(this.concurrency),
       warn: (message) => this.warnOnce(message),
+      refresh: refreshedNodes(pipeline, plan, options.refresh),
+      dryRun,
     };
   }
 

@@ -16,6 +16,11 @@ export class Slot {
   retainItemHashes = true;
   private lastIndex = -1;
   private lastHash = "";
+  /**
+   * Dry runs only: what is not known because the node producing it would run — all of it, or
+   * the indices of the items that would run. Undefined for a known value.
+   */
+  unknown: "all" | ReadonlySet<number> | undefined;
 
   constructor(
     readonly value: unknown,
@@ -28,6 +33,13 @@ export class Slot {
     itemHashes?: (string | undefined)[],
   ) {
     this.itemHashCache = itemHashes;
+  }
+
+  /** Whether the value (`item` undefined) or its element `item` is unknown in a dry run. */
+  isUnknown(item: number | undefined): boolean {
+    const { unknown } = this;
+    if (unknown === undefined) return false;
+    return unknown === "all" || (item === undefined ? unknown.size > 0 : unknown.has(item));
   }
 
   /** Elements when the value is distributed along the map axis. */

@@ -3,7 +3,12 @@
  */
 
 export type CacheStatus = "hit" | "miss" | "no-cache";
-export type MissReason = "new" | "code" | "env" | "inputs" | "deps";
+/**
+ * Why a call ran: what differs from the latest stored signature of its key (`new` when none is
+ * stored), `refresh` when the run asked to recompute its node, and in a dry run `upstream` when
+ * its inputs are not known because a node it reads would run.
+ */
+export type MissReason = "new" | "code" | "env" | "inputs" | "deps" | "refresh" | "upstream";
 
 export interface CacheEvent {
   /** The function's name (or its output when anonymous). */
@@ -16,7 +21,10 @@ export interface CacheEvent {
   status: CacheStatus;
   /** For a miss: what differs from the latest stored signature of this key. */
   reason?: MissReason;
-  /** For a miss: what changed — input names, environment variable names, or dependency files. */
+  /**
+   * For a miss: what changed — input names, environment variable names, or dependency files;
+   * for `upstream`, the inputs whose nodes would run.
+   */
   detail?: string[];
   /** Time spent computing (misses, no-cache) or loading (hits). */
   durationMs: number;
@@ -24,7 +32,27 @@ export interface CacheEvent {
   stored?: boolean;
   /** For a miss that was not stored: why (e.g. the value cannot be serialised). */
   notStoredReason?: string;
+  /** In a dry run, on a call that would run (a miss or an uncached call): it did not run. */
+  dryRun?: true;
 }
+
+/** A call (or a node, when the failure is not one call's) that threw: the run fails with `error`. */
+export interface FailureEvent {
+  node: string;
+  output: string;
+  /** The failing call's cache key, or the node's output. */
+  key: string;
+  /** For a mapped node: the failing item's index. */
+  item?: number;
+  status: "failed";
+  /** Time from the node's start to the failure. */
+  durationMs: number;
+  /** What was thrown: a `NodeError` naming the node (and item) with the function's error as its `cause`. */
+  error: unknown;
+}
+
+/** What `onEvent` receives, as it happens: each hit, each miss once stored (or not), each uncached call, each failure. */
+export type RunEvent = CacheEvent | FailureEvent;
 
 export interface NodeRunStats {
   node: string;
@@ -51,6 +79,11 @@ export interface CacheStats {
   notStored: number;
   /** Wall time of the run. */
   durationMs: number;
+  /**
+   * A dry run: nothing ran and nothing was stored. `hits` would hit; `misses` and `noCache`
+   * count the calls that would run, their events saying why.
+   */
+  dryRun?: boolean;
   /** Per node that started, in plan order (dependencies first, else registration order). */
   nodes: NodeRunStats[];
   /** One event per call, node by node in plan order; a node's calls in the order they finished. */
@@ -93,6 +126,7 @@ export class RunStats implements CacheStats {
   noCache = 0;
   notStored = 0;
   durationMs = 0;
+  declare dryRun?: boolean;
   nodes: NodeRunStats[] = [];
   declare readonly events: CacheEvent[];
 

@@ -11,7 +11,7 @@ describe("the quick-start demo", () => {
   it("misses, then hits, then re-runs exactly what an edited helper reaches", async () => {
     const result = await runNode([join(repoRoot, "examples/score-documents/demo.mjs")], { cwd: repoRoot });
     expect(result.code).toBe(0);
-    const [first, second, third] = result.stdout.split(/^── /m).slice(1);
+    const [first = "", second = "", third = ""] = result.stdout.split(/^── /m).slice(1);
     const summaries = result.stderr.split("\n").filter((line) => line.startsWith("[CACHE]"));
     expect(first).toContain("First run");
     expect(summaries).toHaveLength(3);

@@ -41,7 +41,8 @@ describe("map axis", () => {
   });
 
   it("runs the node once for a non-array axis value", async () => {
-    const identity = func({ output: "same" }, ({ next }: { next: number }) => next);
+    // Typed for both cases: an array axis makes `next` an array, this run's number makes it a number.
+    const identity = func({ output: "same" }, ({ next }: { next: number | number[] }) => next);
     const out = await runner.run(new Pipeline({ functions: [square, plusOne, identity] }), { item: 3 as never });
     expect(out).toMatchObject({ squared: 9, next: 12, same: 12 });
   });
