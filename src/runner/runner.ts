@@ -4,9 +4,11 @@
  *   schedule  which node runs when (schedule.ts)
  *   per node  each call looked up, run on the executor if it missed, stored (node-run.ts)
  *   report    runner.stats, the observers (progress, debug log), the [CACHE] summary (report.ts)
- * The executor is where functions run: this process for mode "local" (local-executor.ts).
+ * The executor is where functions run: this process for mode "local" (local-executor.ts), a
+ * thread pool, or `daft worker` processes (modes.ts).
  */
 import { CacheConfig, type CacheConfigOptions } from "../cache/config.js";
+import { runRefusedWhileImporting } from "../definition-site.js";
 import { DefinitionError, ResolutionError } from "../errors.js";
 import type { Pipeline } from "../pipeline.js";
 import type { AnyDaftFunction, PipelineResult, RunArguments } from "../pipeline-types.js";
@@ -14,7 +16,8 @@ import type { RunPlan } from "../plan.js";
 import { checkProgressOption, createProgressObserver, type ProgressOption } from "../progress/index.js";
 import type { RunContext } from "./context.js";
 import { debugLogObserver } from "./debug-log.js";
-import { localExecutor } from "./local-executor.js";
+import type { Executor } from "./executor.js";
+import { checkedMode, executorFor, type ModeOptions, type RunnerMode } from "./modes.js";
 import { runNode } from "./node-run.js";
 import { Observers, type NamedObserver } from "./observer.js";
 import { Limiter } from "./pool.js";
@@ -23,10 +26,13 @@ import { schedule } from "./schedule.js";
 import { Slot } from "./slots.js";
 import { RunStats, type CacheStats } from "./stats.js";
 
-export type RunnerMode = "local" | "threads" | "distributed" | "auto";
+export type { RunnerMode } from "./modes.js";
 
-export interface RunnerOptions {
-  /** Where nodes run. "local" (in this process) is available; "auto" picks the best available. */
+export interface RunnerOptions extends ModeOptions {
+  /**
+   * Where nodes run: "local" (this process, the default), "threads" (a worker-thread pool),
+   * "distributed" (`daft worker` processes through Redis), "auto" (see the README, "Scaling out").
+   */
   mode?: RunnerMode;
   cacheConfig?: CacheConfig | CacheConfigOptions;
   /**
@@ -41,16 +47,17 @@ export interface RunnerOptions {
 const DEFAULT_CONCURRENCY = 16;
 
 export class Runner {
-  readonly mode: "local";
+  readonly mode: RunnerMode;
   readonly cacheConfig: CacheConfig;
   readonly concurrency: number;
   readonly progress: ProgressOption;
   /** What the last run did (hits, misses, per-node and per-item events). */
   stats: CacheStats = new RunStats();
   private readonly warned = new Set<string>();
+  private readonly executor: Executor;
 
   constructor(options: RunnerOptions = {}) {
-    this.mode = resolveMode(options.mode);
+    this.mode = checkedMode(options);
     this.cacheConfig = CacheConfig.from(options.cacheConfig);
     this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     if (!Number.isInteger(this.concurrency) || this.concurrency < 1) {
@@ -58,10 +65,18 @@ export class Runner {
     }
     checkProgressOption(options.progress);
     this.progress = options.progress ?? "auto";
+    this.executor = executorFor(this.mode, options, this.cacheConfig, (message) => this.warnOnce(message));
+  }
+
+  /** Releases the thread pool or the queue connections of this runner; a later run starts them again. */
+  async close(): Promise<void> {
+    await this.executor.close?.();
   }
 
   /** Runs the pipeline; resolves to the inputs plus every node's output. */
   async run<F extends readonly AnyDaftFunction[]>(pipeline: Pipeline<F>, ...args: RunArguments<F>): Promise<PipelineResult<F>> {
+    const refused = runRefusedWhileImporting();
+    if (refused) throw refused;
     const inputs = (args[0] ?? {}) as Record<string, unknown>;
     if (typeof inputs !== "object" || inputs === null || Array.isArray(inputs)) {
       throw new ResolutionError(`runner.run(pipeline, inputs): inputs must be an object of named values, got ${Array.isArray(inputs) ? "an array" : String(inputs)}`);
@@ -101,7 +116,7 @@ export class Runner {
       itemHashReaders: plan.itemHashReaders,
       stats: new RunStats(),
       observers: new Observers([debugLogObserver(this.cacheConfig, Object.keys(inputs)), this.progressObserver()]),
-      executor: localExecutor,
+      executor: this.executor,
       limiter: new Limiter(this.concurrency),
       warn: (message) => this.warnOnce(message),
     };
@@ -132,12 +147,4 @@ export class Runner {
     this.warned.add(message);
     process.emitWarning(`daft: ${message}`, "DaftWarning");
   }
-}
-
-function resolveMode(mode: RunnerMode | undefined): "local" {
-  if (mode === undefined || mode === "local" || mode === "auto") return "local";
-  if (mode === "threads" || mode === "distributed") {
-    throw new DefinitionError(`Runner: mode "${mode}" is not available in this version; use mode "local" (or "auto")`);
-  }
-  throw new DefinitionError(`Runner: unknown mode "${String(mode)}"; use "local" or "auto"`);
 }

@@ -24,6 +24,8 @@ export interface CacheEvent {
   stored?: boolean;
   /** For a miss that was not stored: why (e.g. the value cannot be serialised). */
   notStoredReason?: string;
+  /** Who ran the call when not this process: `thread 3` (mode "threads"), a `daft worker`'s name. */
+  worker?: string;
 }
 
 export interface NodeRunStats {
