@@ -3,13 +3,17 @@
  * `threads` on a worker-thread pool, `distributed` on `daft worker` processes through BullMQ,
  * `auto` picking per node. The heavy parts (tinypool, bullmq, ioredis) load on first use.
  */
+import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import type { CacheConfig } from "../cache/config.js";
+import { fileURLToPath } from "node:url";
+import { CacheConfig, type CacheConfigOptions } from "../cache/config.js";
+import type { CacheBackend } from "../cache/types.js";
 import { DefinitionError } from "../errors.js";
 import { AutoExecutor } from "./auto-executor.js";
 import type { Executor } from "./executor.js";
 import { DistributedExecutor, type DistributedOptions } from "./distributed/distributed-executor.js";
 import { localExecutor } from "./local-executor.js";
+import { distFileUrl } from "./remote/package-files.js";
 import { ThreadsExecutor } from "./threads/threads-executor.js";
 
 export type RunnerMode = "local" | "threads" | "distributed" | "auto";
@@ -77,4 +81,15 @@ export function executorFor(mode: RunnerMode, options: ModeOptions, cacheConfig:
   if (mode === "threads") return new ThreadsExecutor(workers);
   if (mode === "auto") return new AutoExecutor(new ThreadsExecutor(workers), options.batchThreshold ?? DEFAULT_BATCH_THRESHOLD, warn);
   return localExecutor;
+}
+
+/**
+ * The cache of a run: as given; for a distributed runner given none, a RedisCache on its Redis
+ * server (where workers store results). Loaded synchronously (`daft/redis` loads with require).
+ */
+export function cacheConfigFor(mode: RunnerMode, options: ModeOptions & { cacheConfig?: CacheConfig | CacheConfigOptions }): CacheConfig {
+  if (options.cacheConfig !== undefined || !isDistributed(mode, options)) return CacheConfig.from(options.cacheConfig);
+  const redisEntry = fileURLToPath(distFileUrl("redis/index.js"));
+  const { RedisCache } = createRequire(import.meta.url)(redisEntry) as { RedisCache: new (options: { url: string }) => CacheBackend };
+  return new CacheConfig({ enabled: true, verbose: false, backend: new RedisCache({ url: options.redis! }) });
 }

@@ -17,7 +17,7 @@ import { checkProgressOption, createProgressObserver, type ProgressOption } from
 import type { RunContext } from "./context.js";
 import { debugLogObserver } from "./debug-log.js";
 import type { Executor } from "./executor.js";
-import { checkedMode, executorFor, type ModeOptions, type RunnerMode } from "./modes.js";
+import { cacheConfigFor, checkedMode, executorFor, type ModeOptions, type RunnerMode } from "./modes.js";
 import { runNode } from "./node-run.js";
 import { Observers, type NamedObserver } from "./observer.js";
 import { Limiter } from "./pool.js";
@@ -58,7 +58,7 @@ export class Runner {
 
   constructor(options: RunnerOptions = {}) {
     this.mode = checkedMode(options);
-    this.cacheConfig = CacheConfig.from(options.cacheConfig);
+    this.cacheConfig = cacheConfigFor(this.mode, options);
     this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     if (!Number.isInteger(this.concurrency) || this.concurrency < 1) {
       throw new DefinitionError(`Runner: concurrency must be a whole number ≥ 1, got ${String(options.concurrency)}`);
