@@ -1,6 +1,6 @@
 /**
  * Mode "auto" without Redis: a synchronous mapped node with at least `batchThreshold` calls to
- * compute runs on the thread pool; everything else (async functions, single calls, the last
+ * compute (after lookups: hits never count) runs on the thread pool; everything else (async functions, single calls, the last
  * small chunk) runs in this process. A node that cannot run in a thread (its module runs a
  * pipeline when imported, it is not defined in a module file, a value cannot cross) falls back
  * to this process, with one warning saying why.
@@ -31,8 +31,12 @@ export class AutoExecutor implements Executor {
     private readonly warn: (message: string) => void,
   ) {}
 
+  /**
+   * At least `batchThreshold` calls per chunk, so a chunk that reaches the threads holds enough
+   * work, and the calls left over when few missed (a smaller last chunk) run here.
+   */
   chunkSize(node: PipelineNode, calls: number): number {
-    return this.threadable(node, calls) ? this.threads.chunkSize(node, calls) : 1;
+    return this.threadable(node, calls) ? Math.max(this.batchThreshold, this.threads.chunkSize(node, calls)) : 1;
   }
 
   execute(node: PipelineNode, calls: readonly Invocation[]): MaybePromise<Outcome[]> {
