@@ -68,6 +68,12 @@ describe.skipIf(redisUnavailable())('mode "distributed"', () => {
     const distributed = await runParallel(project.dir, { ...options, items: 12, ms: 5 });
     expect(distributed.out).toEqual(local.out);
     expect(distributed.stats.events.find((event) => event.key === "total")).toEqual({ key: "total", status: "no-cache" });
+    // The same work again after the cache was emptied: the finished jobs of the first run are
+    // still known under the same ids, but their results are gone, so the work runs again.
+    const afterClear = await runParallel(project.dir, { ...options, items: 12, ms: 5, clearFirst: true });
+    expect(afterClear.error).toBeUndefined();
+    expect(afterClear.out).toEqual(local.out);
+    expect(afterClear.stats.misses).toBe(12);
   });
 
   it("loses nothing when a worker is killed with SIGKILL mid-run", async () => {

@@ -157,8 +157,36 @@ export class DistributedExecutor implements Executor {
     }
     const queueName = queueNameOf(this.options.queue, ref, build);
     const { queue, events } = await this.queueOf(session, queueName);
+    const jobId = jobIdOf(queueName, data.prefix, blobKeys);
+    for (let attempt = 1; ; attempt++) {
+      const outcomes = await this.submit(node, ref, build, calls, data, queue, events, jobId);
+      if (outcomes !== "results gone") return outcomes;
+      // The job had run before (its id is the work's) and its results left the cache since
+      // (cleared, evicted): run it again, once.
+      if (attempt === 2) {
+        throw new DaftError(
+          `node "${node.name}" (output "${node.output}"): daft workers stored its results, but ${this.cache.server} does not hold them (any more) ` +
+            `under prefix "${data.prefix}": is Redis evicting keys (maxmemory)?`,
+        );
+      }
+      await (await queue.getJob(jobId))?.remove().catch(() => undefined);
+    }
+  }
+
+  /** Adds the job (or joins the one of the same work) and reads its results back. */
+  private async submit(
+    node: PipelineNode,
+    ref: NodeRef,
+    build: NodeBuild,
+    calls: readonly Invocation[],
+    data: JobData,
+    queue: Queue,
+    events: QueueEvents,
+    jobId: string,
+  ): Promise<Outcome[] | "results gone"> {
+    const { blobKeys } = data;
     const job = await queue.add(node.output, data, {
-      jobId: jobIdOf(queueName, blobKeys),
+      jobId,
       // A worker that throws (it could not load the node) is retried once; the node's own
       // errors come back as results and fail the run without a retry.
       attempts: 2,
@@ -175,16 +203,17 @@ export class DistributedExecutor implements Executor {
     }
     if ("error" in result) throw receivedError(result.error, node, `daft worker ${result.worker}`);
     const entries = await this.cache.getMany(blobKeys);
-    return result.results.map((stored, index) => {
+    const gone = result.results.some((stored, index) => {
       const entry = entries[index];
-      if (!isCacheEntry(entry) || entry.outputHash !== stored.outputHash) {
-        throw new DaftError(
-          `node "${node.name}" (output "${node.output}")${calls[index]!.item === undefined ? "" : ` item ${calls[index]!.item}`}: daft worker ${result.worker} stored its result, ` +
-            `but ${this.cache.server} does not hold it (any more) under key ${blobKeys[index]} with output hash ${stored.outputHash}: was it evicted (maxmemory)?`,
-        );
-      }
-      return { value: (entry as CacheEntry).value, durationMs: stored.durationMs, worker: result.worker, storedAs: { outputHash: stored.outputHash } };
+      return !isCacheEntry(entry) || entry.outputHash !== stored.outputHash;
     });
+    if (gone) return "results gone";
+    return result.results.map((stored, index) => ({
+      value: (entries[index] as CacheEntry).value,
+      durationMs: stored.durationMs,
+      worker: result.worker,
+      storedAs: { outputHash: stored.outputHash },
+    }));
   }
 
   /** The job's return value; fails when no compatible worker took it within jobTimeoutMs. */

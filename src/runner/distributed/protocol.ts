@@ -25,9 +25,12 @@ export function queueNameOf(queue: string, ref: Pick<NodeRef, "file" | "output" 
   return `${queue}-${routingIdOf(ref, build)}`;
 }
 
-/** The same work gets the same id: a duplicate submission joins the job instead of running again. */
-export function jobIdOf(queueName: string, blobKeys: readonly string[]): string {
-  return hashString(`job\u0000${queueName}\u0000${blobKeys.join("\u0000")}`);
+/**
+ * The same work gets the same id: a duplicate submission joins the job instead of running again.
+ * The cache prefix is part of the work: the same calls for another cache must be stored there.
+ */
+export function jobIdOf(queueName: string, prefix: string, blobKeys: readonly string[]): string {
+  return hashString(`job\u0000${queueName}\u0000${prefix}\u0000${blobKeys.join("\u0000")}`);
 }
 
 /** Redis keys of the worker registry (a sorted set of ids by last heartbeat, a hash of descriptions). */
