@@ -11,6 +11,7 @@ import { isPromiseLike } from "../../maybe-promise.js";
 import { invoke } from "../invoke.js";
 import { checkBuild, findNode, importNodeModule } from "../remote/load-node.js";
 import type { NodeBuild } from "../remote/node-ref.js";
+import { registerTsxIfNeeded } from "./thread-typescript.js";
 import { decodeCalls, encodeOutcomes, sendError, type SentError } from "../remote/transport.js";
 
 export interface ThreadTask {
@@ -30,6 +31,7 @@ const where = `worker thread ${threadId}`;
 
 export default async function runChunk(task: ThreadTask): Promise<ThreadReply> {
   try {
+    await registerTsxIfNeeded();
     await importNodeModule(task.module);
     const node = findNode(task.module, task.output, task.ordinal);
     if (!node) {
