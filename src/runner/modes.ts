@@ -68,13 +68,15 @@ export function isDistributed(mode: RunnerMode, options: ModeOptions): boolean {
   return mode === "distributed" || (mode === "auto" && options.redis !== undefined);
 }
 
-export function executorFor(mode: RunnerMode, options: ModeOptions, cacheConfig: CacheConfig, warn: (message: string) => void): Executor {
+export function executorFor(mode: RunnerMode, options: ModeOptions & { cacheConfig?: unknown }, cacheConfig: CacheConfig, warn: (message: string) => void): Executor {
   const workers = options.workers ?? availableParallelism();
   if (isDistributed(mode, options)) {
     const distributed: DistributedOptions = {
       redis: options.redis!,
       queue: options.queue ?? DEFAULT_QUEUE,
       jobTimeoutMs: options.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS,
+      // The RedisCache cacheConfigFor made is the runner's own: close() closes it.
+      ownsCache: options.cacheConfig === undefined,
     };
     return new DistributedExecutor(distributed, cacheConfig);
   }

@@ -68,7 +68,10 @@ export class Runner {
     this.executor = executorFor(this.mode, options, this.cacheConfig, (message) => this.warnOnce(message));
   }
 
-  /** Releases the thread pool or the queue connections of this runner; a later run starts them again. */
+  /**
+   * Releases what this runner holds: its thread pool, its job queues and Redis connections, and
+   * the RedisCache it made itself (mode "distributed" without cacheConfig).
+   */
   async close(): Promise<void> {
     await this.executor.close?.();
   }

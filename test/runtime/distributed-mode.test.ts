@@ -126,6 +126,14 @@ describe.skipIf(redisUnavailable())('mode "distributed"', () => {
     expect(runnerDeps).not.toBe(workerDeps);
   });
 
+  it("a process that does not call runner.close() still exits", async () => {
+    const { args, options } = fresh();
+    await worker(project.dir, args);
+    const report = await runParallel(project.dir, { ...options, items: 4, ms: 1, noClose: true }, { timeoutMs: 60_000 });
+    expect(report.code).toBe(0);
+    expect(report.out!.total).toBe(16);
+  });
+
   it("fails at once, saying how to start a worker, when none is connected", async () => {
     const { options } = fresh();
     const report = await runParallel(project.dir, { ...options, items: 3, ms: 1, jobTimeoutMs: 120_000 });

@@ -46,6 +46,8 @@ export interface DistributedOptions {
   redis: string;
   queue: string;
   jobTimeoutMs: number;
+  /** The cache was made for this runner (no cacheConfig given): `close()` closes it too. */
+  ownsCache?: boolean;
 }
 
 /** Jobs per node: enough for a few per worker slot, few enough that each carries real work. */
@@ -59,6 +61,7 @@ interface SharedCache extends CacheBackend {
   readonly prefix: string;
   readonly server: string;
   getMany(keys: readonly string[]): Promise<(CacheEntry | undefined)[]>;
+  close?(): Promise<void>;
 }
 
 function isSharedCache(backend: CacheBackend): backend is SharedCache {
@@ -119,11 +122,16 @@ export class DistributedExecutor implements Executor {
     this.inFlight++;
     if (this.idleTimer) clearTimeout(this.idleTimer);
     return this.runJob(node, calls).finally(() => {
-      if (--this.inFlight === 0) this.idleTimer = setTimeout(() => void this.close(), IDLE_CLOSE_MS).unref();
+      if (--this.inFlight === 0) this.idleTimer = setTimeout(() => void this.closeSession(), IDLE_CLOSE_MS).unref();
     });
   }
 
   async close(): Promise<void> {
+    await this.closeSession();
+    if (this.options.ownsCache) await this.cache.close?.();
+  }
+
+  private async closeSession(): Promise<void> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     const session = this.session;
     this.session = undefined;
