@@ -3,7 +3,6 @@
  * `threads` on a worker-thread pool, `distributed` on `daft worker` processes through BullMQ,
  * `auto` picking per node. The heavy parts (tinypool, bullmq, ioredis) load on first use.
  */
-import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { CacheConfig, type CacheConfigOptions } from "../cache/config.js";
@@ -13,7 +12,7 @@ import { AutoExecutor } from "./auto-executor.js";
 import type { Executor } from "./executor.js";
 import { DistributedExecutor, type DistributedOptions } from "./distributed/distributed-executor.js";
 import { localExecutor } from "./local-executor.js";
-import { distFileUrl } from "./remote/package-files.js";
+import { distFileUrl, loadAtRunTime } from "./remote/package-files.js";
 import { ThreadsExecutor } from "./threads/threads-executor.js";
 
 export type RunnerMode = "local" | "threads" | "distributed" | "auto";
@@ -92,6 +91,6 @@ export function executorFor(mode: RunnerMode, options: ModeOptions & { cacheConf
 export function cacheConfigFor(mode: RunnerMode, options: ModeOptions & { cacheConfig?: CacheConfig | CacheConfigOptions }): CacheConfig {
   if (options.cacheConfig !== undefined || !isDistributed(mode, options)) return CacheConfig.from(options.cacheConfig);
   const redisEntry = fileURLToPath(distFileUrl("redis/index.js"));
-  const { RedisCache } = createRequire(import.meta.url)(redisEntry) as { RedisCache: new (options: { url: string }) => CacheBackend };
+  const { RedisCache } = loadAtRunTime<{ RedisCache: new (options: { url: string }) => CacheBackend }>(redisEntry);
   return new CacheConfig({ enabled: true, verbose: false, backend: new RedisCache({ url: options.redis! }) });
 }

@@ -26,6 +26,7 @@ import type { PipelineNode } from "../../graph.js";
 import type { Executor, Invocation, Outcome } from "../executor.js";
 import { localExecutor } from "../local-executor.js";
 import { buildOf, nodeRefOf, type NodeBuild, type NodeRef } from "../remote/node-ref.js";
+import { loadAtRunTime } from "../remote/package-files.js";
 import { encodeCalls, receivedError } from "../remote/transport.js";
 import {
   BULL_PREFIX,
@@ -290,7 +291,8 @@ export class DistributedExecutor implements Executor {
 
   private openSession(): Promise<Session> {
     this.session ??= (async () => {
-      const [{ Redis }, bullmq] = await Promise.all([import("ioredis"), import("bullmq")]);
+      const { Redis } = loadAtRunTime<typeof import("ioredis")>("ioredis");
+      const bullmq = loadAtRunTime<typeof import("bullmq")>("bullmq");
       const client = new Redis(this.options.redis, { lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null, connectTimeout: CONNECT_TIMEOUT_MS, maxRetriesPerRequest: 1 });
       let socketError: Error | undefined;
       client.on("error", (error: Error) => (socketError = error));

@@ -13,7 +13,7 @@ import { DaftError } from "../../errors.js";
 import type { PipelineNode } from "../../graph.js";
 import type { Executor, Invocation, Outcome } from "../executor.js";
 import { buildOf, nodeRefOf, type NodeRef } from "../remote/node-ref.js";
-import { distFileUrl } from "../remote/package-files.js";
+import { distFileUrl, loadAtRunTime } from "../remote/package-files.js";
 import { asSentError, decodeOutcomes, encodeCalls, receivedError } from "../remote/transport.js";
 import type { ThreadReply, ThreadTask } from "./thread-task.js";
 
@@ -72,7 +72,7 @@ export class ThreadsExecutor implements Executor {
   }
 
   private startedPool(): Promise<Tinypool> {
-    this.pool ??= import("tinypool").then(
+    this.pool ??= Promise.resolve(loadAtRunTime<typeof import("tinypool")>("tinypool")).then(
       ({ Tinypool }) =>
         new Tinypool({
           filename: distFileUrl("runner/threads/thread-task.js"),
