@@ -4,6 +4,7 @@
  * injected at build time by the transform, or derived from `fn.toString()` when it did not run.
  */
 import { isBuildInfo, type BuildInfo } from "./build-info.js";
+import { captureSite, definitionSite, noteNode } from "./definition-site.js";
 import { DefinitionError } from "./errors.js";
 import { hashString } from "./hashing/xxhash.js";
 import { isNativeSource } from "./runtime-source/native-source.js";
@@ -86,6 +87,10 @@ export function func<const O extends string, P, R, const A extends string | unde
 ): DaftFunction<O, P, R, A>;
 export function func(options: FuncOptions, fn: (input: never) => unknown, build?: BuildInfo): DaftFunction {
   const meta = buildMeta(options, fn, isBuildInfo(build) ? build : undefined);
+  // Where it was defined, so worker threads and `daft worker` processes can load the same node.
+  const site = captureSite(meta.output, func);
+  Object.defineProperty(meta, definitionSite, { value: site });
+  noteNode({ site, meta, fn: fn as (input: Record<string, unknown>) => unknown });
   const node = function (this: unknown, ...args: unknown[]) {
     return (fn as (...a: unknown[]) => unknown).apply(this, args);
   };

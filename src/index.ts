@@ -14,5 +14,7 @@ export * from "./cache/index.js";
 export { hashValue, UnhashableValueError } from "./hashing/hash-value.js";
 export type { BuildInfo } from "./build-info.js";
 export { DaftError, DefinitionError, InputHashError, NodeError, ResolutionError } from "./errors.js";
+export { PipelineOnImportError } from "./definition-site.js";
+export { NotTransferableError } from "./runner/remote/transport.js";
 export { pipelineToDot, pipelineToMermaid, pipelineToSvg, type PictureOptions } from "./pictures/index.js";
 export type { ProgressOption, ProgressOptions, ProgressStream } from "./progress/index.js";

@@ -112,5 +112,25 @@ export function buildProgram(outcome: Outcome): Command {
       outcome.exitNow = true;
     });
 
+  program
+    .command("worker")
+    .description('serve the cached nodes of modules to runners in mode "distributed" (BullMQ on Redis) until SIGINT/SIGTERM')
+    .argument("<modules...>", "the modules that define the nodes (imported as daft run would: with the loader, TypeScript through tsx)")
+    .requiredOption("--redis <url>", "the Redis server of the runners (redis://host:port)")
+    .option("--queue <name>", "the queue name the runners use (Runner option queue)", "daft")
+    .option("--concurrency <n>", "jobs this process runs at once", "1")
+    .option("--lock-duration <ms>", "how long a job stays with a worker that stopped answering (killed) before another takes it", "10000")
+    .option("--name <name>", "this worker's name in runs' events (default host:pid)")
+    .addHelpText(
+      "after",
+      "\nThe modules must define nodes without running a pipeline when imported. Start one worker per core, on\n" +
+        "any number of machines with the same code. Example:\n  daft worker src/nodes.ts --redis redis://127.0.0.1:6379 --concurrency 1",
+    )
+    .action(async (modules: string[], options: { redis: string; queue: string; concurrency: string; lockDuration: string; name?: string }) => {
+      const { workerCommand } = await import("./worker-command.js");
+      await workerCommand(modules, options);
+      outcome.exitNow = true;
+    });
+
   return program;
 }

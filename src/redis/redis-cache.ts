@@ -72,6 +72,10 @@ export class RedisCache implements CacheBackend {
   /** Signature writes sent and not yet acknowledged. */
   readonly #pendingWrites = new Set<Promise<void>>();
   #failedWrites: unknown[] = [];
+  /** Signature reads of this tick, sent together. */
+  #metaReads: MetaReads | undefined;
+  /** Signature writes of this tick (name → encoded), sent together. */
+  #metaWrites: Map<string, string> | undefined;
 
   constructor(options: RedisCacheOptions = {}) {
     if (options === null || typeof options !== "object") throw new TypeError("RedisCache: expected an options object { url | client, prefix?, ttlSeconds? }");
@@ -173,31 +177,81 @@ export class RedisCache implements CacheBackend {
 
   // ---- signatures ---------------------------------------------------------------------------
 
-  async getMeta(nodeName: string): Promise<NodeSignature | undefined> {
-    const text = await this.#link.run((client) => client.hget(this.#metaKey, nodeName).catch(nullIfWrongType));
-    if (text === null) return undefined;
-    const signature = decodeSignature(text, nodeName);
-    if (!signature && debugCache.enabled) debugCache(`redis ${this.server}: the signature of ${nodeName} is unreadable, read as absent`);
-    return signature;
+  /**
+   * The latest signature stored for `nodeName`. Reads asked for in the same tick (a run asks
+   * once per missed item) go to Redis together, one HMGET per 1,000 names.
+   */
+  getMeta(nodeName: string): Promise<NodeSignature | undefined> {
+    return new Promise((resolve, reject) => {
+      if (!this.#metaReads) {
+        const batch: MetaReads = { names: [], waiters: [] };
+        this.#metaReads = batch;
+        process.nextTick(() => this.#readMetas(batch));
+      }
+      this.#metaReads.names.push(nodeName);
+      this.#metaReads.waiters.push({ resolve, reject });
+    });
   }
 
-  /** Sends the signature without waiting for Redis to acknowledge it; `flush()` waits. */
+  /**
+   * Sends the signature without waiting for Redis to acknowledge it; `flush()` waits. Signatures
+   * set in the same tick go out together, one HSET per 1,000 (the last one of a name wins).
+   */
   setMeta(signature: NodeSignature): void {
     if (!isNodeSignature(signature)) {
       throw new TypeError("RedisCache.setMeta: expected a NodeSignature (string nodeName and hashes, a finite timestamp)");
     }
     const text = encodeSignature(signature);
-    const ttl = this.ttlSeconds;
-    const write = this.#link
-      .run(async (client) => {
-        const written = client.hset(this.#metaKey, signature.nodeName, text);
-        await (ttl === undefined ? written : Promise.all([written, client.expire(this.#metaKey, ttl)]));
+    if (this.#metaWrites) {
+      this.#metaWrites.set(signature.nodeName, text);
+      return;
+    }
+    const fields = new Map([[signature.nodeName, text]]);
+    this.#metaWrites = fields;
+    const write = new Promise<void>((resolve) => process.nextTick(resolve))
+      .then(() => {
+        this.#metaWrites = undefined;
+        return this.#writeMetas(fields);
       })
       .catch((error: unknown) => {
-        this.#failedWrites.push(error);
+        // One failure per signature of the batch: flush() counts what was lost.
+        for (let i = 0; i < fields.size; i++) this.#failedWrites.push(error);
       })
       .finally(() => this.#pendingWrites.delete(write));
     this.#pendingWrites.add(write);
+  }
+
+  #readMetas(batch: MetaReads): void {
+    this.#metaReads = undefined;
+    this.#link
+      .run((client) =>
+        Promise.all(inBatches(batch.names).map((names) => client.hmget(this.#metaKey, ...names).catch((error: unknown) => names.map(() => nullIfWrongType(error))))),
+      )
+      .then(
+        (replies) => {
+          const texts = replies.flat();
+          batch.waiters.forEach((waiter, index) => {
+            const name = batch.names[index]!;
+            const text = texts[index];
+            if (text === null || text === undefined) return waiter.resolve(undefined);
+            const signature = decodeSignature(text, name);
+            if (!signature && debugCache.enabled) debugCache(`redis ${this.server}: the signature of ${name} is unreadable, read as absent`);
+            waiter.resolve(signature);
+          });
+        },
+        (error: unknown) => {
+          for (const waiter of batch.waiters) waiter.reject(error);
+        },
+      );
+  }
+
+  #writeMetas(fields: Map<string, string>): Promise<void> {
+    const ttl = this.ttlSeconds;
+    return this.#link.run(async (client) => {
+      const entries = [...fields];
+      const written = Promise.all(inBatches(entries).map((batch) => client.hset(this.#metaKey, ...batch.flat())));
+      await (ttl === undefined ? written : Promise.all([written, client.expire(this.#metaKey, ttl)]));
+    });
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------
@@ -295,6 +349,11 @@ function nodeLabel(entry: CacheEntry): string {
 }
 
 /** A key holding another Redis type (a list, a hash…) is not ours: absent. */
+interface MetaReads {
+  names: string[];
+  waiters: { resolve(signature: NodeSignature | undefined): void; reject(error: unknown): void }[];
+}
+
 function nullIfWrongType(error: unknown): null {
   if (error instanceof Error && error.message.startsWith("WRONGTYPE")) return null;
   throw error;

@@ -16,6 +16,8 @@ export interface Invocation {
   readonly key: string;
   /** The function's one argument: its inputs by name (an input left out takes its default). */
   readonly args: Record<string, unknown>;
+  /** For a cached call: the key its result is stored under (an executor may store it where it ran). */
+  readonly blobKey?: string;
 }
 
 /** What one call returned. */
@@ -23,6 +25,13 @@ export interface Outcome {
   value: unknown;
   /** How long the function took, measured where it ran. */
   durationMs: number;
+  /** Who ran it (a worker thread, a `daft worker`); shown in the call's event. Undefined in this process. */
+  worker?: string;
+  /**
+   * Set when the executor already stored the result under the call's `blobKey` (workers write
+   * to the shared cache): its output hash. The runner then records only the signature.
+   */
+  storedAs?: { outputHash: string };
 }
 
 export interface Executor {
@@ -34,4 +43,6 @@ export interface Executor {
    * `invoke.ts`). Returns synchronously when every call did: no microtask hop for sync code.
    */
   execute(node: PipelineNode, calls: readonly Invocation[]): MaybePromise<Outcome[]>;
+  /** Releases what the executor holds (threads, connections). */
+  close?(): Promise<void>;
 }

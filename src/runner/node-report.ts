@@ -46,16 +46,19 @@ export class NodeReport {
   }
 
   /** A miss: why it missed, and `true` when its result was stored, else why not. */
-  miss(item: number | undefined, key: string, durationMs: number, why: MissExplanation, stored: true | string): void {
+  miss(item: number | undefined, key: string, durationMs: number, why: MissExplanation, stored: true | string, worker?: string): void {
     const event: CacheEvent = { ...this.event(item, key, "miss", durationMs), ...why };
     event.stored = stored === true;
     if (stored !== true) event.notStoredReason = stored;
+    if (worker !== undefined) event.worker = worker;
     this.record(event);
   }
 
   /** A call of a node that is not cached. */
-  noCache(item: number | undefined, durationMs: number): void {
-    this.record(this.event(item, this.node.output, "no-cache", durationMs));
+  noCache(item: number | undefined, durationMs: number, worker?: string): void {
+    const event = this.event(item, this.node.output, "no-cache", durationMs);
+    if (worker !== undefined) event.worker = worker;
+    this.record(event);
   }
 
   /** Dry runs: a call that would run (a cached call that would miss, or an uncached call). */

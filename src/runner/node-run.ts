@@ -27,7 +27,7 @@ import { runPool } from "./pool.js";
 import type { MissExplanation } from "./reasons.js";
 import { blobKeyOf, callSignature, fingerprintNode, type NodeFingerprint } from "./signature.js";
 import { combineItemHashes, Slot } from "./slots.js";
-import { hashOutput, storeResult } from "./store.js";
+import { hashOutput, recordSignature, storeResult } from "./store.js";
 
 /** `position`: the node's index in the plan. */
 export function runNode(step: PlannedNode, position: number, run: RunContext): MaybePromise<void> {
@@ -80,7 +80,7 @@ function executeAll(calls: NodeCalls, report: NodeReport, run: RunContext, each?
 
 function runUncached(calls: NodeCalls, report: NodeReport, run: RunContext): MaybePromise<Slot> {
   return andThen(
-    executeAll(calls, report, run, (call, outcome) => report.noCache(call.item, outcome.durationMs)),
+    executeAll(calls, report, run, (call, outcome) => report.noCache(call.item, outcome.durationMs, outcome.worker)),
     (values) => (calls.mapped ? new Slot(values, "mapped") : new Slot(values[0], "value")),
   );
 }
@@ -213,14 +213,21 @@ class CachedCalls {
     );
   }
 
-  private settle(miss: Miss, { value, durationMs }: Outcome): MaybePromise<void> {
-    const { hash, error } = hashOutput(value);
+  private settle(miss: Miss, { value, durationMs, worker, storedAs }: Outcome): MaybePromise<void> {
     this.values[miss.index] = value;
+    if (storedAs) {
+      // Stored where it ran (a worker wrote it to the shared cache): only the signature is left.
+      this.hashes[miss.index] = storedAs.outputHash;
+      return andThen(recordSignature(this.context, this.calls.node, miss.signature), () =>
+        this.report.miss(miss.item, miss.key, durationMs, miss.why, true, worker),
+      );
+    }
+    const { hash, error } = hashOutput(value);
     this.hashes[miss.index] = hash;
     const stored =
       hash === undefined
         ? `its result cannot be hashed: ${error}`
         : storeResult(this.context, this.calls.node, miss.blobKey, { value, outputHash: hash, createdAt: Date.now(), durationMs, nodeName: miss.key }, miss.signature);
-    return andThen(stored, (result) => this.report.miss(miss.item, miss.key, durationMs, miss.why, result));
+    return andThen(stored, (result) => this.report.miss(miss.item, miss.key, durationMs, miss.why, result, worker));
   }
 }

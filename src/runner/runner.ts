@@ -4,11 +4,13 @@
  *   schedule  which node runs when (schedule.ts)
  *   per node  each call looked up, run on the executor if it missed, stored (node-run.ts)
  *   report    runner.stats, the observers (progress, debug log, onEvent), the [CACHE] summary (report.ts)
- * The executor is where functions run: this process for mode "local" (local-executor.ts).
+ * The executor is where functions run: this process for mode "local" (local-executor.ts), a
+ * thread pool, or `daft worker` processes (modes.ts).
  * Run options (run-options.ts) choose the outputs, pin outputs, refresh nodes; a dry run looks
  * every call up and runs nothing (dry-run.ts), then prints what would run (dry-run-report.ts).
  */
 import { CacheConfig, type CacheConfigOptions } from "../cache/config.js";
+import { runRefusedWhileImporting } from "../definition-site.js";
 import { DefinitionError, ResolutionError } from "../errors.js";
 import type { Pipeline } from "../pipeline.js";
 import type { AnyDaftFunction, OutputNames, RunArguments, RunResult } from "../pipeline-types.js";
@@ -18,7 +20,8 @@ import type { RunContext } from "./context.js";
 import { debugLogObserver } from "./debug-log.js";
 import { endScriptAfterDryRun, reportDryRun } from "./dry-run-report.js";
 import { eventObserver } from "./event-observer.js";
-import { localExecutor } from "./local-executor.js";
+import type { Executor } from "./executor.js";
+import { cacheConfigFor, checkedMode, executorFor, type ModeOptions, type RunnerMode } from "./modes.js";
 import { runNode } from "./node-run.js";
 import { Observers, type NamedObserver } from "./observer.js";
 import { Limiter } from "./pool.js";
@@ -29,10 +32,13 @@ import { checkRunOptions, pinnedSlot, refreshedNodes, selectionOf, type RunOptio
 import { Slot } from "./slots.js";
 import { RunStats, type CacheStats, type RunEvent } from "./stats.js";
 
-export type RunnerMode = "local" | "threads" | "distributed" | "auto";
+export type { RunnerMode } from "./modes.js";
 
-export interface RunnerOptions {
-  /** Where nodes run. "local" (in this process) is available; "auto" picks the best available. */
+export interface RunnerOptions extends ModeOptions {
+  /**
+   * Where nodes run: "local" (this process, the default), "threads" (a worker-thread pool),
+   * "distributed" (`daft worker` processes through Redis), "auto" (see the README, "Scaling out").
+   */
   mode?: RunnerMode;
   cacheConfig?: CacheConfig | CacheConfigOptions;
   /**
@@ -59,7 +65,7 @@ export type RunReturn<F extends readonly unknown[], O extends string, P extends 
 const DEFAULT_CONCURRENCY = 16;
 
 export class Runner {
-  readonly mode: "local";
+  readonly mode: RunnerMode;
   readonly cacheConfig: CacheConfig;
   readonly concurrency: number;
   readonly progress: ProgressOption;
@@ -67,10 +73,11 @@ export class Runner {
   stats: CacheStats = new RunStats();
   private readonly warned = new Set<string>();
   private readonly eventObserver: NamedObserver | undefined;
+  private readonly executor: Executor;
 
   constructor(options: RunnerOptions = {}) {
-    this.mode = resolveMode(options.mode);
-    this.cacheConfig = CacheConfig.from(options.cacheConfig);
+    this.mode = checkedMode(options);
+    this.cacheConfig = cacheConfigFor(this.mode, options);
     this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     if (!Number.isInteger(this.concurrency) || this.concurrency < 1) {
       throw new DefinitionError(`Runner: concurrency must be a whole number ≥ 1, got ${String(options.concurrency)}`);
@@ -81,6 +88,15 @@ export class Runner {
       throw new DefinitionError(`Runner: onEvent must be a function called with each event, got ${typeof options.onEvent}`);
     }
     this.eventObserver = options.onEvent && eventObserver(options.onEvent, (message) => this.warnOnce(message));
+    this.executor = executorFor(this.mode, options, this.cacheConfig, (message) => this.warnOnce(message));
+  }
+
+  /**
+   * Releases what this runner holds: its thread pool, its job queues and Redis connections, and
+   * the RedisCache it made itself (mode "distributed" without cacheConfig).
+   */
+  async close(): Promise<void> {
+    await this.executor.close?.();
   }
 
   /**
@@ -93,6 +109,8 @@ export class Runner {
     const P extends OutputNames<F> = never,
     const D extends boolean = false,
   >(pipeline: Pipeline<F>, ...args: RunArguments<F, O, P, RunOptions<O, P, D>>): Promise<RunReturn<F, O, P, D>> {
+    const refused = runRefusedWhileImporting();
+    if (refused) throw refused;
     const inputs = (args[0] ?? {}) as Record<string, unknown>;
     if (typeof inputs !== "object" || inputs === null || Array.isArray(inputs)) {
       throw new ResolutionError(`runner.run(pipeline, inputs): inputs must be an object of named values, got ${Array.isArray(inputs) ? "an array" : String(inputs)}`);
@@ -144,7 +162,7 @@ export class Runner {
       itemHashReaders: plan.itemHashReaders,
       stats: new RunStats(),
       observers: new Observers([debugLogObserver(this.cacheConfig, Object.keys(inputs)), this.progressObserver(), this.eventObserver]),
-      executor: localExecutor,
+      executor: this.executor,
       limiter: new Limiter(this.concurrency),
       warn: (message) => this.warnOnce(message),
       refresh: refreshedNodes(pipeline, plan, options.refresh),
@@ -177,12 +195,4 @@ export class Runner {
     this.warned.add(message);
     process.emitWarning(`daft: ${message}`, "DaftWarning");
   }
-}
-
-function resolveMode(mode: RunnerMode | undefined): "local" {
-  if (mode === undefined || mode === "local" || mode === "auto") return "local";
-  if (mode === "threads" || mode === "distributed") {
-    throw new DefinitionError(`Runner: mode "${mode}" is not available in this version; use mode "local" (or "auto")`);
-  }
-  throw new DefinitionError(`Runner: unknown mode "${String(mode)}"; use "local" or "auto"`);
 }

@@ -34,6 +34,8 @@ export interface CacheEvent {
   notStoredReason?: string;
   /** In a dry run, on a call that would run (a miss or an uncached call): it did not run. */
   dryRun?: true;
+  /** Who ran the call when not this process: `thread 3` (mode "threads"), a `daft worker`'s name. */
+  worker?: string;
 }
 
 /** A call (or a node, when the failure is not one call's) that threw: the run fails with `error`. */

@@ -26,16 +26,20 @@ export function storeResult(run: RunContext, node: PipelineNode, key: string, en
   const backend = run.config.backend;
   return andThenCatch<void, true | string>(
     () => backend.setBlob(key, entry),
-    () =>
-      andThenCatch(
-        () => backend.setMeta(signature),
-        () => true as const,
-        // The value is stored; only the explanation data is missing. Still a stored result.
-        (error) => {
-          run.warn(`node "${node.name}": could not record its signature: ${message(error)}`);
-          return true as const;
-        },
-      ),
+    () => recordSignature(run, node, signature),
     (error) => message(error),
+  );
+}
+
+/** Records the signature of a stored result (to explain later misses); never fails the call. */
+export function recordSignature(run: RunContext, node: PipelineNode, signature: NodeSignature): MaybePromise<true> {
+  return andThenCatch(
+    () => run.config.backend.setMeta(signature),
+    () => true as const,
+    // The value is stored; only the explanation data is missing. Still a stored result.
+    (error) => {
+      run.warn(`node "${node.name}": could not record its signature: ${message(error)}`);
+      return true as const;
+    },
   );
 }

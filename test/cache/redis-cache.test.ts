@@ -278,6 +278,21 @@ describe.skipIf(redisUnavailable())("RedisCache against a real redis-server", ()
   });
 
   describe("batches", () => {
+    it("sends the signature reads of one tick as one HMGET and the writes as one HSET", async () => {
+      const cache = cacheFor();
+      await raw.config("RESETSTAT");
+      const names = Array.from({ length: 300 }, (_, i) => `scores::doc-${i}`);
+      for (const name of names) cache.setMeta(signature(name, 7));
+      await cache.flush();
+      expect(await callsOf("hset")).toBe(1);
+      const reader = readerOf(cache);
+      const found = await Promise.all([...names, "absent"].map((name) => reader.getMeta(name)));
+      expect(await callsOf("hmget")).toBe(1);
+      expect(await callsOf("hget")).toBe(0);
+      expect(found.slice(0, 300)).toEqual(names.map((name) => signature(name, 7)));
+      expect(found[300]).toBeUndefined();
+    });
+
     it("getMany answers thousands of keys in order with one MGET per 1,000, setMany in pipelines", async () => {
       const cache = cacheFor();
       const keys = Array.from({ length: 2500 }, (_, i) => `key-${i}`);

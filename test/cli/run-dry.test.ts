@@ -5,7 +5,8 @@
  */
 import { readdirSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { blobFiles, copyCliProject, daft, runPipeline } from "../helpers/cli.js";
+import { copyCliProject, daft, runPipeline } from "../helpers/cli.js";
+import { storedEntries } from "../helpers/disk-cache/store.js";
 import { removeTempDirs } from "../helpers/fixture.js";
 import { readmeBlocks } from "../helpers/readme.js";
 
@@ -42,13 +43,13 @@ describe("daft run --dry", () => {
         "",
       ].join("\n") + STOP,
     );
-    expect(blobFiles(project.path(".cache"))).toEqual([]);
+    expect(storedEntries(project.path(".cache"))).toEqual([]);
   });
 
   it("after a real run, says what would hit and what one more document would cost, as `daft run <script> --dry` too", async () => {
     const project = copyCliProject();
     await runPipeline(project.dir, { count: 2 });
-    const stored = blobFiles(project.path(".cache")).map((file) => file.path).sort();
+    const stored = storedEntries(project.path(".cache")).map((entry) => entry.id).sort();
     const result = await daft(["run", "run.mjs", "--dry", '{"count": 3}'], project.dir);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe("");
@@ -56,7 +57,7 @@ describe("daft run --dry", () => {
     const readme = readmeBlocks().find(({ text }) => text.startsWith("$ daft run --dry "))!.text;
     expect(result.stderr).toBe(readme.slice(readme.indexOf("\n") + 1));
     expect(result.stderr.endsWith(STOP)).toBe(true);
-    expect(blobFiles(project.path(".cache")).map((file) => file.path).sort()).toEqual(stored);
+    expect(storedEntries(project.path(".cache")).map((entry) => entry.id).sort()).toEqual(stored);
     // The real run after it computes the new document: the dry run stored nothing.
     const real = await runPipeline(project.dir, { count: 3 });
     expect(real.events.filter((event) => event.status === "miss").map((event) => event.key)).toEqual(["scores::doc-2", "total"]);

@@ -23,7 +23,7 @@ describe("daft (usage)", () => {
     const dir = makeTempDir();
     const help = await daft(["--help"], dir);
     expect(help.code).toBe(0);
-    for (const command of ["run <script> [args...]", "cache", "graph [options] <module#export>"]) expect(help.stdout).toContain(command);
+    for (const command of ["run [options] <script> [args...]", "cache", "graph [options] <module#export>", "worker [options] <modules...>"]) expect(help.stdout).toContain(command);
 
     const cache = await daft(["cache", "--help"], dir);
     expect(cache.code).toBe(0);

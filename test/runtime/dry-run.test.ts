@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { CacheConfig, DiskCache, func, MemoryCache, Pipeline, Runner, type CacheBackend, type CacheEntry, type NodeSignature, type RunEvent } from "../../src/index.js";
-import { blobFiles } from "../helpers/cli.js";
+import { storedEntries } from "../helpers/disk-cache/store.js";
 import { makeTempDir, removeTempDirs } from "../helpers/fixture.js";
 import { captureStderr } from "../helpers/stderr.js";
 
@@ -171,10 +171,10 @@ describe("dry runs", () => {
     const cacheDir = makeTempDir();
     const first = runnerOn(new DiskCache({ cacheDir }));
     await first.run(pipeline, { doc: ["ab", "abc"], query: "q" });
-    const files = blobFiles(cacheDir).map((file) => file.path).sort();
+    const files = storedEntries(cacheDir).map((entry) => entry.id).sort();
     const dry = await runnerOn(new DiskCache({ cacheDir })).run(pipeline, { doc: ["ab", "abc", "x"], query: "z" }, { dryRun: true });
     expect(dry.hits).toBe(2);
-    expect(blobFiles(cacheDir).map((file) => file.path).sort()).toEqual(files);
+    expect(storedEntries(cacheDir).map((entry) => entry.id).sort()).toEqual(files);
   });
 
   it("prints the report on stderr when verbose, and hands onEvent the calls that would run, marked", async () => {

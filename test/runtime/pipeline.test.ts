@@ -117,9 +117,10 @@ describe("Pipeline", () => {
     expect(await runner.run(new Pipeline({ functions: [double, slow] }), { x: 2 })).toEqual({ x: 2, doubled: 4, later: 5 });
   });
 
-  it("rejects unknown runner modes and explains unavailable ones", () => {
-    expect(() => new Runner({ mode: "threads" })).toThrow(/mode "threads" is not available.*"local"/);
+  it("takes the four modes and rejects others", () => {
+    expect(new Runner({ mode: "threads" }).mode).toBe("threads");
+    expect(new Runner({ mode: "auto" }).mode).toBe("auto");
+    expect(() => new Runner({ mode: "distributed" })).toThrow(/mode "distributed" needs redis/);
     expect(() => new Runner({ mode: "warp" as never })).toThrow(/unknown mode "warp"/);
-    expect(new Runner({ mode: "auto" }).mode).toBe("local");
   });
 });

@@ -12,7 +12,7 @@ afterAll(removeTempDirs);
 
 /** One line per entry of package.json "exports" (code entries; `./package.json` is data). */
 const EXPORTED: Record<string, string[]> = {
-  ".": ["CacheConfig", "DaftError", "DefinitionError", "DiskCache", "InputHashError", "MemoryCache", "NodeError", "NotStorableError", "Pipeline", "ResolutionError", "Runner", "UnhashableValueError", "func", "hashValue", "pipelineToDot", "pipelineToMermaid", "pipelineToSvg"],
+  ".": ["CacheConfig", "DaftError", "DefinitionError", "DiskCache", "InputHashError", "MemoryCache", "NodeError", "NotStorableError", "NotTransferableError", "Pipeline", "PipelineOnImportError", "ResolutionError", "Runner", "UnhashableValueError", "func", "hashValue", "pipelineToDot", "pipelineToMermaid", "pipelineToSvg"],
   "./transform": ["DEFAULT_MAX_DEPENDENCY_DEPTH", "MAX_DEPS_FILES", "createTransformer", "mightContainFunc", "shouldTransform", "transformCode", "transformablePath"],
   "./vite": ["daft", "default"],
   "./rollup": ["daft", "default"],
