@@ -22,8 +22,9 @@
  * records made by another parser version are not reused, and a warm start confirms the version
  * with one stat instead of resolving and reading the parser's package.json.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
+import { writeFileAtomic } from "../fs/atomic-write.js";
 import { isNormalised, relativePath } from "./paths.js";
 import { statFile, stampHolds, stampOf, type Stamp, type StatCache } from "./stamps.js";
 
@@ -175,16 +176,12 @@ export class PersistentStore<FileEntry, TransformEntry> {
     }
     const headerText = JSON.stringify(header);
     const text = `${headerText.slice(0, -1)},\n"transforms":${JSON.stringify(transforms)},\n"files":${JSON.stringify(files)}}\n`;
-    const temp = `${this.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
-      writeFileSync(temp, text);
-      renameSync(temp, this.file);
+      writeFileAtomic(this.file, [Buffer.from(text, "utf8")]);
       this.touchedFiles.clear();
       this.touchedTransforms.clear();
       this.staleHeader = false;
     } catch (error) {
-      rmSync(temp, { force: true });
       this.options.onWarning(`cannot write the transform cache ${this.file}: ${(error as Error).message}`);
     }
   }

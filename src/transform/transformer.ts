@@ -8,6 +8,7 @@
 import { basename, dirname, resolve } from "node:path";
 import type { SourceMap } from "magic-string";
 import { BUILD_INFO_VERSION, type BuildInfo } from "../build-info.js";
+import { compareCodeUnits } from "../code-unit-order.js";
 import { hashString } from "../hashing/xxhash.js";
 import { staticString, unwrapTypeWrappers, type AnyNode } from "./ast.js";
 import { codeClosure, type CanonicalMemo } from "./code-closure.js";
@@ -237,7 +238,7 @@ class DaftTransformer implements Transformer {
 
   private stampsOf(files: Set<string>): Stamp[] {
     const keys = this.warm.keys;
-    return [...files].map((path) => this.records.stampOf(path, keys.key(path))).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return [...files].map((path) => this.records.stampOf(path, keys.key(path))).sort((a, b) => compareCodeUnits(a[0], b[0]));
   }
 
   private remember(file: string, entry: TransformEntry): void {

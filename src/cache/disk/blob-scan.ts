@@ -5,7 +5,8 @@
 import { readdirSync, statSync } from "node:fs";
 import { sep } from "node:path";
 import { isProcessAlive } from "./process-lock.js";
-import { BLOB_FILE_NAME, HOST_TAG, SHARD_DIR_NAME, blobIdFromPath, parseTempName, type CacheLayout } from "./layout.js";
+import { BLOB_FILE_NAME, SHARD_DIR_NAME, blobIdFromPath, type CacheLayout } from "./layout.js";
+import { HOST_TAG, parseTempName } from "../../fs/temp-name.js";
 
 export interface ScannedBlob {
   /** The 16-hex id (the key itself for runner keys). */

@@ -12,7 +12,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync, utimesSync } from "node:fs";
 import type { CacheEntry } from "../types.js";
-import { writeFileAtomic, removeQuietly } from "./atomic-write.js";
+import { writeFileAtomic, removeQuietly } from "../../fs/atomic-write.js";
 import { decodeBlob, decodeInfo, encodeBlob, INFO_PROBE_BYTES, type BlobInfo } from "./blob-format.js";
 import { blobIdOf, blobPath, type CacheLayout } from "./layout.js";
 import { NotStorableError } from "../values/not-storable-error.js";

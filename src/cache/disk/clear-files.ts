@@ -5,7 +5,7 @@
  */
 import { rmdirSync } from "node:fs";
 import { sep } from "node:path";
-import { removeQuietly } from "./atomic-write.js";
+import { removeQuietly } from "../../fs/atomic-write.js";
 import { isAbandonedTemp, readdirQuietly } from "./blob-scan.js";
 import { BLOB_FILE_NAME, SHARD_DIR_NAME, type CacheLayout } from "./layout.js";
 

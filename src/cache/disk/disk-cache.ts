@@ -17,7 +17,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { CacheBackend, CacheEntry, NodeSignature } from "../types.js";
-import { removeQuietly } from "./atomic-write.js";
+import { removeQuietly } from "../../fs/atomic-write.js";
 import { abandonedTempsIn, scanBlobs, type ScannedBlob } from "./blob-scan.js";
 import { BlobStore } from "./blob-store.js";
 import { clearCacheFiles } from "./clear-files.js";

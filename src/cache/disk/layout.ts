@@ -5,15 +5,13 @@
  *   <cacheDir>/blobs/<2 hex>/<14 hex>.bin    one stored result per file (see blob-format.ts)
  *   <cacheDir>/meta/<name>.<version>.json    flat-cache files: latest signatures, size counter
  *   <cacheDir>/locks/<name>.lock             held while a process evicts
- *   .<final name>.<host>-<pid>-<thread>-<n>.tmp   a file being written, next to its final name
+ *   .<final name>.<host>-<pid>-<thread>-<n>.tmp   a file being written (src/fs/temp-name.ts)
  *
  * Blob files are sharded by the first two hex digits of their id: 256 folders, so a million
  * results make ~3,900 files per folder (the fan-out git uses for loose objects), which every
  * file system indexes well, while a small cache creates only the folders it needs.
  */
-import { hostname } from "node:os";
 import { join, sep } from "node:path";
-import { threadId } from "node:worker_threads";
 import { hashString } from "../../hashing/xxhash.js";
 
 export const BLOBS_DIR = "blobs";
@@ -58,29 +56,4 @@ export function blobPath(layout: CacheLayout, id: string): string {
 /** The id back from a shard folder name and a blob file name. */
 export function blobIdFromPath(shard: string, fileName: string): string {
   return shard + fileName.slice(0, 14);
-}
-
-/**
- * A short tag of this machine, so a scan can tell a temp file of a dead process on this host
- * (safe to delete now) from one of another host sharing the directory (left alone until old).
- */
-export const HOST_TAG = hashString(hostname()).slice(0, 8);
-
-let tempCounter = 0;
-
-/**
- * A temp name beside `finalName`, unique among live writers: host, pid and thread tell writers
- * apart, the counter tells one writer's files apart. The leading dot keeps it out of listings.
- */
-export function tempNameFor(finalName: string): string {
-  tempCounter += 1;
-  return `.${finalName}.${HOST_TAG}-${process.pid}-${threadId}-${tempCounter}.tmp`;
-}
-
-const TEMP_NAME = /^\..+\.([0-9a-f]{8})-(\d+)-(\d+)-(\d+)\.tmp$/;
-
-/** Who wrote a temp file, or undefined when the name is not one of our temp names. */
-export function parseTempName(name: string): { host: string; pid: number } | undefined {
-  const match = TEMP_NAME.exec(name);
-  return match ? { host: match[1]!, pid: Number(match[2]) } : undefined;
 }

@@ -14,7 +14,7 @@
  */
 import { readFileSync, renameSync, linkSync } from "node:fs";
 import { hostname } from "node:os";
-import { publishNew, removeQuietly, sleepSync, writeTemp } from "./atomic-write.js";
+import { publishNew, removeQuietly, sleepSync, writeTemp } from "../../fs/atomic-write.js";
 
 export interface LockOwner {
   pid: number;
