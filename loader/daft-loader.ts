@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { debugLoader } from "../src/debug/index.js";
 import { hashBytes, hashString } from "../src/hashing/xxhash.js";
 import { FsCache } from "../src/transform/fs-cache.js";
-import { ProjectRoots } from "../src/transform/project-root.js";
+import { ProjectRoots } from "../src/project-root.js";
 import { mightContainFunc, transformablePath } from "../src/transform/quick-check.js";
 import { TRANSFORM_CACHE_FILE } from "./cache-location.js";
 import type { ColdParts } from "./cold-path.js";

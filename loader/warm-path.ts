@@ -11,7 +11,7 @@ import { dirname } from "node:path";
 import { hashString } from "../src/hashing/xxhash.js";
 import { applyInsertions } from "../src/transform/inject.js";
 import { readTransformsSection, RelativeKeys } from "../src/transform/persistent-store.js";
-import type { ProjectRoots } from "../src/transform/project-root.js";
+import type { ProjectRoots } from "../src/project-root.js";
 import { StatCache } from "../src/transform/stamps.js";
 import { TRANSFORM_CACHE_VERSION } from "../src/transform/versions.js";
 import { DEFAULT_MAX_DEPENDENCY_DEPTH, settingsKey, WarmTransforms, type TransformEntry } from "../src/transform/warm-transforms.js";

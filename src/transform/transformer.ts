@@ -22,7 +22,7 @@ import { isRequireEdge, type ImportEdge } from "./module-imports.js";
 import { parseModule, parserIdentity, SourceSyntaxError, sourceKindOf } from "./parser.js";
 import { relativePath } from "./paths.js";
 import { PersistentStore } from "./persistent-store.js";
-import { ProjectRoots } from "./project-root.js";
+import { ProjectRoots } from "../project-root.js";
 import { mightContainFunc, shouldTransform, transformablePath } from "./quick-check.js";
 import { Resolver, type Resolved } from "./resolver.js";
 import { analyseScopes } from "./scope.js";
