@@ -8,7 +8,7 @@ import { basename } from "node:path";
 import type MagicStringClass from "magic-string";
 import type { SourceMap } from "magic-string";
 import type { BuildInfo } from "../build-info.js";
-import type { AnyNode } from "./ast.js";
+import type { AnyNode } from "./cold/ast.js";
 
 /** Where to insert, and what: `[offset, text]`. Stored as-is in the warm cache. */
 export type Insertion = [offset: number, text: string];
@@ -74,7 +74,7 @@ function magicString(code: string): MagicStringClass {
 }
 
 /**
- * The output code is spliced directly (the warm path of the Node loader never needs more); the
+ * The output code is spliced directly (a warm start in the Node loader never needs more); the
  * source map is made with magic-string on first access.
  */
 export function applyInsertions(code: string, insertions: Insertion[], file: string): InjectedCode {

@@ -25,16 +25,11 @@
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
 import { writeFileAtomic } from "../fs/atomic-write.js";
+import type { ParserIdentity } from "./parser-identity.js";
 import { isNormalised, relativePath } from "./paths.js";
-import { statFile, stampHolds, stampOf, type Stamp, type StatCache } from "./stamps.js";
+import { statFile, stampHolds, stampOf, type Stamp } from "./stamps.js";
 
 const FORMAT = "daft-transform-cache";
-
-/** Which parser made the records, and where its package.json is (see parser.ts). */
-export interface ParserIdentity {
-  version: string;
-  manifest: string;
-}
 
 interface Header {
   format: string;
@@ -217,23 +212,6 @@ export class PersistentStore<FileEntry, TransformEntry> {
     this.staleHeader = true; // same version, reinstalled: record the new stamp at the next save
     return sections;
   }
-}
-
-/**
- * The whole-transform entries of a cache file, for a reader that only wants warm hits (the Node
- * loader's start-up path): undefined unless the file is of this version and its parser's
- * package.json is unchanged by stat (`absolute` turns the stamp's key into a path).
- */
-export function readTransformsSection<TransformEntry>(
-  file: string,
-  version: string,
-  stats: StatCache,
-  absolute: (key: string) => string,
-): Record<string, TransformEntry> | undefined {
-  const sections = readSections(file, version);
-  const stamp = sections?.header.parser?.stamp;
-  if (!sections || !stamp || !stampHolds(stamp, stats.get(absolute(stamp[0])))) return undefined;
-  return parseSection<TransformEntry>(sections.transforms);
 }
 
 function readSections(file: string, version: string): Sections | undefined {

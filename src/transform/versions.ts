@@ -1,7 +1,7 @@
 /**
  * Versions of what the transform computes. Each is bumped when its output changes shape, so
  * hashes (and cache files) of an older daft are never compared with new ones. They live in this
- * small module, not next to the code they describe, so that the Node loader's start-up path can
+ * small module, not next to the code they describe, so that the light part (transformer.ts) can
  * check a cache file's version without loading the parser-side code.
  */
 import { BUILD_INFO_VERSION } from "../build-info.js";

@@ -9,8 +9,8 @@
  * stats is not necessarily stale (a file may have been touched, not changed): the transformer
  * then compares content hashes (see transformer.ts); this module only answers by stat.
  *
- * Kept small and free of parser-side code on purpose: the Node loader's start-up path bundles it
- * and answers every unchanged module with it, without loading the transformer.
+ * Part of the light part (see transformer.ts): free of parser-side code, so the Node loader's
+ * start-up bundle answers every unchanged module with it, without loading the cold part.
  */
 import type { Insertion } from "./inject.js";
 import { stampHolds, type Stamp, type StatCache } from "./stamps.js";
@@ -41,6 +41,9 @@ export const ABSOLUTE_KEYS: StampKeys = { key: (path) => path, absolute: (key) =
 
 /** How many import levels get a dependency hash unless `maxDependencyDepth` says otherwise. */
 export const DEFAULT_MAX_DEPENDENCY_DEPTH = 8;
+
+/** Build info lists at most this many closure files; larger closures omit `depsFiles`. */
+export const MAX_DEPS_FILES = 200;
 
 /** The settings an entry depends on besides files: the dependency depth and the project root. */
 export function settingsKey(maxDepth: number, rootKey: string): string {

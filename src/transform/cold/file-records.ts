@@ -13,13 +13,13 @@
  * stored parse is kept; only a real change re-parses.
  */
 import { readFileSync } from "node:fs";
-import { hashBytes, hashString } from "../hashing/xxhash.js";
+import { hashBytes, hashString } from "../../hashing/xxhash.js";
 import type { AnyNode } from "./ast.js";
 import type { ImportEdge, ImportKind } from "./module-imports.js";
 import { canonicalModule, NORMALISER_VERSION } from "./normalise.js";
 import { parseModule, sourceKindOf } from "./parser.js";
-import type { PersistentStore } from "./persistent-store.js";
-import { RACY_WINDOW_MS, StatCache, stampOf, type FileStat, type Stamp } from "./stamps.js";
+import type { PersistentStore } from "../persistent-store.js";
+import { RACY_WINDOW_MS, stampOf, type FileStat, type Stamp, type StatCache } from "../stamps.js";
 
 export type FileKind = "source" | "asset" | "broken" | "missing";
 
@@ -53,17 +53,24 @@ export interface StoredFileEntry {
   p?: string;
 }
 
+export interface FileRecordStats {
+  parsed: number;
+  hashed: number;
+  reusedStored: number;
+  reusedMemory: number;
+}
+
 const MISSING: FileRecord = { kind: "missing", contentHash: "missing", imports: [], stat: undefined, readAt: 0 };
 
 export class FileRecords {
   private readonly memory = new Map<string, FileRecord>();
-  /** Counters for benchmarks and tests: how records were obtained. */
-  readonly stats = { parsed: 0, hashed: 0, reusedStored: 0, reusedMemory: 0 };
 
   constructor(
     private readonly store: PersistentStore<StoredFileEntry, unknown> | undefined,
     /** Shared with the whole-transform cache, so each file is statted once per build. */
-    private readonly fileStats: StatCache = new StatCache(),
+    private readonly fileStats: StatCache,
+    /** Counters for benchmarks and tests: how records were obtained. */
+    readonly stats: FileRecordStats,
   ) {}
 
   get(file: string): FileRecord {

@@ -12,12 +12,12 @@ import type { AnyNode } from "./ast.js";
 import type { ImportEdge } from "./module-imports.js";
 import { canonicalText } from "./normalise.js";
 import { referencesWithin, type ScopeAnalysis } from "./scope.js";
-import { compareCodeUnits } from "../code-unit-order.js";
-import { hashString } from "../hashing/xxhash.js";
-import { CODE_HASH_VERSION } from "./versions.js";
+import { compareCodeUnits } from "../../code-unit-order.js";
+import { hashString } from "../../hashing/xxhash.js";
+import { CODE_HASH_VERSION } from "../versions.js";
 
 /** Bumped (in versions.ts) whenever what goes into a code hash changes. */
-export { CODE_HASH_VERSION } from "./versions.js";
+export { CODE_HASH_VERSION } from "../versions.js";
 
 export interface ImportedBinding {
   source: string;

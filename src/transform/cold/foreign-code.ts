@@ -1,5 +1,5 @@
 /**
- * Build info for code that another loader has already compiled.
+ * Build info for code that another tool has already compiled.
  *
  * Hooks run last-registered first, so with `--import tsx --import daft/loader` daft's hook sees
  * tsx's output (minified JavaScript, perhaps CommonJS) rather than the file on disk. Hashing
@@ -11,15 +11,16 @@
  * Finding the calls in compiled code needs a parse; the offsets are kept in a cache file keyed
  * by the compiled code's hash, so a warm start does not load the parser here either.
  */
-import type { BuildInfo } from "../src/build-info.js";
-import { hashString } from "../src/hashing/xxhash.js";
-import type { AnyNode } from "../src/transform/ast.js";
-import { findFuncCalls } from "../src/transform/func-calls.js";
-import { buildInfoLiteral, insertionFor, spliceInsertions, type Insertion } from "../src/transform/inject.js";
-import { readInputNames, resolveFunctionNode } from "../src/transform/inputs.js";
-import { parseModule, parserVersion, SourceSyntaxError, sourceKindOf } from "../src/transform/parser.js";
-import { PersistentStore } from "../src/transform/persistent-store.js";
-import { analyseScopes } from "../src/transform/scope.js";
+import type { BuildInfo } from "../../build-info.js";
+import { hashString } from "../../hashing/xxhash.js";
+import { buildInfoLiteral, insertionFor, spliceInsertions, type Insertion } from "../inject.js";
+import { parserIdentity } from "../parser-identity.js";
+import { PersistentStore } from "../persistent-store.js";
+import type { AnyNode } from "./ast.js";
+import { findFuncCalls } from "./func-calls.js";
+import { readInputNames, resolveFunctionNode } from "./inputs.js";
+import { parseModule, SourceSyntaxError, sourceKindOf } from "./parser.js";
+import { analyseScopes } from "./scope.js";
 import { shiftInlineSourceMap } from "./source-map-shift.js";
 
 /** Where each call of the compiled code takes its build info: `[offset, text before the literal]`. */
@@ -34,18 +35,18 @@ export type ForeignInjection = { code: string } | { problem: string };
 export class ForeignCodeInjector {
   private readonly memory = new Map<string, CallSlots>();
   private storeInstance: PersistentStore<never, CallSlots> | undefined;
-  /** How many compiled modules had to be parsed (not answered from the cache). */
-  parsed = 0;
 
   constructor(
     private readonly cacheFile: string | undefined,
     private readonly warn: (message: string) => void,
+    /** `compiledParsed` counts the compiled modules that had to be parsed (not answered from the cache). */
+    private readonly stats: { compiledParsed: number } = { compiledParsed: 0 },
   ) {}
 
   /** Opened on first use: most runs never meet code compiled by another loader. */
   private get store(): PersistentStore<never, CallSlots> | undefined {
     if (this.cacheFile && !this.storeInstance) {
-      this.storeInstance = new PersistentStore<never, CallSlots>(this.cacheFile, { version: `foreign-calls.1.${parserVersion()}`, onWarning: this.warn });
+      this.storeInstance = new PersistentStore<never, CallSlots>(this.cacheFile, { version: `foreign-calls.1.${parserIdentity().version}`, onWarning: this.warn });
     }
     return this.storeInstance;
   }
@@ -55,7 +56,7 @@ export class ForeignCodeInjector {
     const codeHash = hashString(code);
     let entry = this.memory.get(file) ?? this.store?.getTransform(file);
     if (!entry || entry.code !== codeHash) {
-      this.parsed++;
+      this.stats.compiledParsed++;
       const found = findSlots(code, file, infos);
       if ("problem" in found) return found;
       entry = { code: codeHash, slots: found.slots };
@@ -69,6 +70,10 @@ export class ForeignCodeInjector {
 
   save(): void {
     this.storeInstance?.save();
+  }
+
+  get unsaved(): boolean {
+    return this.storeInstance?.dirty ?? false;
   }
 }
 
