@@ -15,9 +15,9 @@ import { createColdPart } from "./cold/index.js";
 import type { FsCache } from "./fs-cache.js";
 import type { PersistentStore } from "./persistent-store.js";
 import type { Stamp, StatCache } from "./stamps.js";
-import type { StoredFileEntry } from "./cold/file-records.js";
+import type { StoredFileEntry, TransformEntry } from "./stored-data.js";
 import type { TransformerStats } from "./transformer.js";
-import type { StampKeys, TransformEntry } from "./warm-transforms.js";
+import type { StampKeys } from "./warm-transforms.js";
 
 /** What the light part shares: its file-system caches, the cache file, settings and counters. */
 export interface ColdContext {
@@ -38,7 +38,6 @@ export interface ColdContext {
 /** A module's transform, computed from its code. */
 export interface ComputedTransform {
   entry: Omit<TransformEntry, "source" | "settings">;
-  buildInfos: BuildInfo[];
   /** False when the result must not be kept (an import did not resolve: a file created later may change it). */
   complete: boolean;
 }

@@ -18,16 +18,22 @@
  * moment, so nobody's work is corrupted (at worst an entry is recomputed). A missing, corrupt or
  * foreign file reads as empty.
  *
+ * Entries are data, checked field by field when read (stored-data.ts): a file anyone else could
+ * have written is never trusted to hold code, and an entry that fails a check is left out (with
+ * a DEBUG=daft:transform line) and computed again.
+ *
  * The parser's identity (its version, and the stat of its package.json) is kept in the header:
  * records made by another parser version are not reused, and a warm start confirms the version
  * with one stat instead of resolving and reading the parser's package.json.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
+import { debugTransform } from "../debug/index.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 import type { ParserIdentity } from "./parser-identity.js";
 import { isNormalised, relativePath } from "./paths.js";
 import { statFile, stampHolds, stampOf, type Stamp } from "./stamps.js";
+import { headerProblem } from "./stored-data.js";
 
 const FORMAT = "daft-transform-cache";
 
@@ -48,6 +54,8 @@ interface Sections {
 export interface StoreOptions {
   /** Entries written by another version of the transform are ignored. */
   version: string;
+  /** The checks of each section's entries (stored-data.ts); a store without `files` keeps none there. */
+  problems: { transforms: (value: unknown) => string | undefined; files?: (value: unknown) => string | undefined };
   /** The parser the records depend on; its version is checked on load. */
   parser?: () => ParserIdentity;
   onWarning: (message: string) => void;
@@ -96,15 +104,71 @@ export class RelativeKeys {
   }
 }
 
+/**
+ * One section of the file ("transforms" or "files"): parsed on first use, each entry checked the
+ * first time it is asked for (a warm start checks the modules it loads, not the whole file).
+ */
+class Section<Entry> {
+  private parsed: Record<string, unknown> | undefined;
+  /** Entries looked at so far: the entry, or undefined when absent or failing its checks. */
+  private readonly checked = new Map<string, Entry | undefined>();
+  /** Keys (relative paths) this process wrote, or removed (value undefined). */
+  readonly touched = new Map<string, Entry | undefined>();
+
+  constructor(
+    private readonly name: SectionName,
+    private readonly problemOf: (value: unknown) => string | undefined,
+    private readonly text: () => string | undefined,
+    private readonly file: string,
+  ) {}
+
+  get(key: string): Entry | undefined {
+    if (this.checked.has(key)) return this.checked.get(key);
+    this.parsed ??= parseSection(this.text(), this.name, this.file);
+    const value = Object.hasOwn(this.parsed, key) ? this.parsed[key] : undefined;
+    const entry = value === undefined ? undefined : this.checkedEntry(key, value);
+    this.checked.set(key, entry);
+    return entry;
+  }
+
+  set(key: string, entry: Entry | undefined): void {
+    // What would not pass the checks on read is not written: it is only kept in memory.
+    const kept = entry !== undefined && this.problemOf(entry) !== undefined ? undefined : entry;
+    if (kept !== entry && debugTransform.enabled) debugTransform(`${this.file}: "${key}" not stored in "${this.name}": ${this.problemOf(entry)}`);
+    this.checked.set(key, kept);
+    this.touched.set(key, kept);
+  }
+
+  /** The section as it is on disk now (`text`), less what fails its checks, with this process's changes on top. */
+  merged(text: string | undefined): Map<string, Entry> {
+    const entries = new Map<string, Entry>();
+    for (const [key, value] of Object.entries(parseSection(text, this.name, this.file))) {
+      const entry = this.checkedEntry(key, value);
+      if (entry !== undefined) entries.set(key, entry);
+    }
+    for (const [key, entry] of this.touched) {
+      if (entry === undefined) entries.delete(key);
+      else entries.set(key, entry);
+    }
+    return entries;
+  }
+
+  private checkedEntry(key: string, value: unknown): Entry | undefined {
+    const problem = this.problemOf(value);
+    if (problem === undefined) return value as Entry;
+    if (debugTransform.enabled) debugTransform(`${this.file}: entry "${key}" in "${this.name}" ignored: ${problem}`);
+    return undefined;
+  }
+}
+
+type SectionName = "transforms" | "files";
+
 export class PersistentStore<FileEntry, TransformEntry> {
   private readonly keys: RelativeKeys;
   private loaded = false;
   private sections: Sections | undefined;
-  private files: Map<string, FileEntry> | undefined;
-  private transforms: Map<string, TransformEntry> | undefined;
-  /** Keys (relative paths) this process wrote, or removed (value undefined). */
-  private readonly touchedFiles = new Map<string, FileEntry | undefined>();
-  private readonly touchedTransforms = new Map<string, TransformEntry | undefined>();
+  private readonly files: Section<FileEntry>;
+  private readonly transforms: Section<TransformEntry>;
   /** Set when the header on disk no longer describes the parser (e.g. it was reinstalled). */
   private staleHeader = false;
 
@@ -113,28 +177,24 @@ export class PersistentStore<FileEntry, TransformEntry> {
     private readonly options: StoreOptions,
   ) {
     this.keys = new RelativeKeys(dirname(resolve(file)));
+    this.files = new Section("files", options.problems.files ?? noEntries, () => this.load()?.files, file);
+    this.transforms = new Section("transforms", options.problems.transforms, () => this.load()?.transforms, file);
   }
 
   getFile(path: string): FileEntry | undefined {
-    return this.fileEntries().get(this.key(path));
+    return this.files.get(this.key(path));
   }
 
   setFile(path: string, entry: FileEntry | undefined): void {
-    const key = this.key(path);
-    if (entry === undefined) this.fileEntries().delete(key);
-    else this.fileEntries().set(key, entry);
-    this.touchedFiles.set(key, entry);
+    this.files.set(this.key(path), entry);
   }
 
   getTransform(path: string): TransformEntry | undefined {
-    return this.transformEntries().get(this.key(path));
+    return this.transforms.get(this.key(path));
   }
 
   setTransform(path: string, entry: TransformEntry | undefined): void {
-    const key = this.key(path);
-    if (entry === undefined) this.transformEntries().delete(key);
-    else this.transformEntries().set(key, entry);
-    this.touchedTransforms.set(key, entry);
+    this.transforms.set(this.key(path), entry);
   }
 
   /** Paths stored in entries are made relative with this, and back with `absolute`. */
@@ -147,34 +207,26 @@ export class PersistentStore<FileEntry, TransformEntry> {
   }
 
   get dirty(): boolean {
-    return this.touchedFiles.size > 0 || this.touchedTransforms.size > 0 || this.staleHeader;
+    return this.files.touched.size > 0 || this.transforms.touched.size > 0 || this.staleHeader;
   }
 
   /** Writes this process's entries over the current file (atomically). */
   save(): void {
     if (!this.dirty) return;
     const onDisk = this.read();
-    const files = parseSection<FileEntry>(onDisk?.files);
-    const transforms = parseSection<TransformEntry>(onDisk?.transforms);
-    for (const [key, entry] of this.touchedFiles) {
-      if (entry === undefined) delete files[key];
-      else files[key] = entry;
-    }
-    for (const [key, entry] of this.touchedTransforms) {
-      if (entry === undefined) delete transforms[key];
-      else transforms[key] = entry;
-    }
     const header: Header = { format: FORMAT, version: this.options.version };
     if (this.options.parser) {
       const parser = this.options.parser();
       header.parser = { version: parser.version, stamp: stampOf(this.key(parser.manifest), statFile(parser.manifest), Date.now(), parser.version) };
     }
-    const headerText = JSON.stringify(header);
-    const text = `${headerText.slice(0, -1)},\n"transforms":${JSON.stringify(transforms)},\n"files":${JSON.stringify(files)}}\n`;
+    // Object.fromEntries defines own properties: a key like "__proto__" stays a plain key.
+    const transforms = JSON.stringify(Object.fromEntries(this.transforms.merged(onDisk?.transforms)));
+    const files = JSON.stringify(Object.fromEntries(this.files.merged(onDisk?.files)));
+    const text = `${JSON.stringify(header).slice(0, -1)},\n"transforms":${transforms},\n"files":${files}}\n`;
     try {
       writeFileAtomic(this.file, [Buffer.from(text, "utf8")]);
-      this.touchedFiles.clear();
-      this.touchedTransforms.clear();
+      this.files.touched.clear();
+      this.transforms.touched.clear();
       this.staleHeader = false;
     } catch (error) {
       this.options.onWarning(`cannot write the transform cache ${this.file}: ${(error as Error).message}`);
@@ -189,29 +241,27 @@ export class PersistentStore<FileEntry, TransformEntry> {
     return this.sections;
   }
 
-  private fileEntries(): Map<string, FileEntry> {
-    this.files ??= new Map(Object.entries(parseSection<FileEntry>(this.load()?.files)));
-    return this.files;
-  }
-
-  private transformEntries(): Map<string, TransformEntry> {
-    this.transforms ??= new Map(Object.entries(parseSection<TransformEntry>(this.load()?.transforms)));
-    return this.transforms;
-  }
-
   /** The file's sections if it is a cache of this version made with this parser. */
   private read(): Sections | undefined {
     const sections = readSections(this.file, this.options.version);
     if (!sections || !this.options.parser) return sections;
     const recorded = sections.header.parser;
-    if (!recorded) return undefined;
+    if (!recorded) return ignored(this.file, "it names no parser");
     // The parser's package.json is unchanged since the file was written: the same parser, known
     // without resolving and reading it.
     if (stampHolds(recorded.stamp, statFile(this.absolute(recorded.stamp[0])))) return sections;
-    if (recorded.version !== this.options.parser().version) return undefined;
+    if (recorded.version !== this.options.parser().version) return ignored(this.file, `it was made with another parser (${recorded.version})`);
     this.staleHeader = true; // same version, reinstalled: record the new stamp at the next save
     return sections;
   }
+}
+
+const noEntries = (): string => "this store keeps no entries here";
+
+/** Says why a cache file is not used (with DEBUG=daft:transform), and reads as no file. */
+function ignored(file: string, why: string): undefined {
+  if (debugTransform.enabled) debugTransform(`${file}: cache file ignored: ${why}`);
+  return undefined;
 }
 
 function readSections(file: string, version: string): Sections | undefined {
@@ -223,30 +273,34 @@ function readSections(file: string, version: string): Sections | undefined {
   }
   const first = text.indexOf("\n");
   const second = first === -1 ? -1 : text.indexOf("\n", first + 1);
-  if (second === -1 || !text.startsWith('"transforms":', first + 1) || !text.startsWith('"files":', second + 1)) return undefined;
-  let header: Header;
-  try {
-    header = JSON.parse(`${text.slice(0, first - 1)}}`) as Header;
-  } catch {
-    return undefined;
+  if (second === -1 || !text.startsWith('"transforms":', first + 1) || !text.startsWith('"files":', second + 1)) {
+    return ignored(file, "it is not laid out as a header, a transforms line and a files line");
   }
-  if (header?.format !== FORMAT || header.version !== version) return undefined;
+  let header: unknown;
+  try {
+    header = JSON.parse(`${text.slice(0, first - 1)}}`);
+  } catch {
+    return ignored(file, "its header is not JSON");
+  }
+  const problem = headerProblem(header, FORMAT, version);
+  if (problem !== undefined) return ignored(file, problem);
   const end = text.trimEnd();
   return {
-    header,
+    header: header as Header,
     transforms: text.slice(first + 1 + '"transforms":'.length, second - 1),
     files: end.slice(second + 1 + '"files":'.length, -1),
   };
 }
 
-/** A section's entries; a truncated or corrupt section reads as empty (the next save replaces it). */
-function parseSection<Entry>(text: string | undefined): Record<string, Entry> {
+/** A section's entries, unchecked; a truncated or corrupt section reads as empty (the next save replaces it). */
+function parseSection(text: string | undefined, name: SectionName, file: string): Record<string, unknown> {
   if (text === undefined) return {};
   try {
     const value = JSON.parse(text) as unknown;
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, Entry>) : {};
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
   } catch {
-    return {};
+    // reported below
   }
+  if (debugTransform.enabled) debugTransform(`${file}: its "${name}" section is not a JSON object: read as empty`);
+  return {};
 }
-

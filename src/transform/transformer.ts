@@ -18,17 +18,19 @@ import { debugTransform } from "../debug/index.js";
 import { hashString } from "../hashing/xxhash.js";
 import { ProjectRoots } from "../project-root.js";
 import { compiledCallsFileBeside } from "./cache-location.js";
-import type { FileRecordStats, StoredFileEntry } from "./cold/file-records.js";
+import type { FileRecordStats } from "./cold/file-records.js";
 import { loadColdPart, type ColdPart } from "./cold-part.js";
 import { FsCache } from "./fs-cache.js";
-import { applyInsertions, buildInfoOfInsertion } from "./inject.js";
+import { applyInsertions, insertionsFor, type Insertion } from "./inject.js";
 import { parserIdentity } from "./parser-identity.js";
+import { relativePath } from "./paths.js";
 import { PersistentStore } from "./persistent-store.js";
 import { mightContainFunc } from "./quick-check.js";
 import { transformablePath } from "./source-files.js";
 import { StatCache } from "./stamps.js";
+import { buildInfoOf, fileEntryProblem, transformEntryProblem, type StoredFileEntry, type TransformEntry } from "./stored-data.js";
 import { TRANSFORM_CACHE_VERSION } from "./versions.js";
-import { ABSOLUTE_KEYS, DEFAULT_MAX_DEPENDENCY_DEPTH, settingsKey, WarmTransforms, watchFilesOf, type StampKeys, type TransformEntry } from "./warm-transforms.js";
+import { ABSOLUTE_KEYS, DEFAULT_MAX_DEPENDENCY_DEPTH, settingsKey, WarmTransforms, watchFilesOf, type StampKeys, type WarmMatch } from "./warm-transforms.js";
 
 export interface TransformerOptions {
   /**
@@ -95,6 +97,13 @@ export interface Transformer {
 
 export { DEFAULT_MAX_DEPENDENCY_DEPTH };
 
+/** Where a module stands: its project root, its path relative to it, the settings its entry must have. */
+interface Place {
+  root: string;
+  rel: string;
+  settings: string;
+}
+
 export function createTransformer(options: TransformerOptions = {}): Transformer {
   return new DaftTransformer(options);
 }
@@ -129,6 +138,7 @@ class DaftTransformer implements Transformer {
       ? new PersistentStore<StoredFileEntry, TransformEntry>(resolve(options.persistentCacheFile), {
           version: TRANSFORM_CACHE_VERSION,
           parser: parserIdentity,
+          problems: { transforms: transformEntryProblem, files: fileEntryProblem },
           onWarning: (message) => this.reportWarning(`daft transform: ${message}`),
         })
       : undefined;
@@ -148,12 +158,14 @@ class DaftTransformer implements Transformer {
     if (path === undefined || !mightContainFunc(code)) return { code: undefined, compiledElsewhere: false };
     const file = resolve(path);
     const source = hashString(code);
-    // A cached transform of this very code: it is the file as written (no need to read it).
-    if (this.warm.find(file, source, this.settingsOf(this.rootOf(file)))?.holds || code === readFileSync(file, "utf8")) {
-      return { code: this.transformFile(code, file, source)?.code, compiledElsewhere: false };
+    const place = this.placeOf(file);
+    const match = this.warm.find(file, source, place.settings);
+    // A cached transform of this very code that holds: it is the file as written (no need to read it).
+    if (match?.holds || code === readFileSync(file, "utf8")) {
+      return { code: this.transformFile(code, file, source, place, match)?.code, compiledElsewhere: false };
     }
     const written = readFileSync(file, "utf8");
-    const original = mightContainFunc(written) ? this.transformFile(written, file, hashString(written)) : undefined;
+    const original = mightContainFunc(written) ? this.transformFile(written, file, hashString(written), place) : undefined;
     if (!original) return { code: undefined, compiledElsewhere: true };
     const injected = this.cold().injectCompiled(code, file, original.buildInfos);
     return "problem" in injected ? injected : { code: injected.code, compiledElsewhere: true };
@@ -188,11 +200,17 @@ class DaftTransformer implements Transformer {
   }
 
   /** `transform` of a file's code, with one `DEBUG=daft:transform` line per module. */
-  private transformFile(code: string, file: string, source: string): TransformResult | undefined {
-    if (!debugTransform.enabled) return this.answer(code, file, source);
+  private transformFile(
+    code: string,
+    file: string,
+    source: string,
+    place = this.placeOf(file),
+    match = this.warm.find(file, source, place.settings),
+  ): TransformResult | undefined {
+    if (!debugTransform.enabled) return this.answer(code, file, source, place, match);
     const warmBefore = this.stats.warmHits;
     const started = performance.now();
-    const result = this.answer(code, file, source);
+    const result = this.answer(code, file, source, place, match);
     const took = (performance.now() - started).toFixed(2);
     const how = this.stats.warmHits > warmBefore ? "warm cache" : "parsed";
     if (!result) debugTransform(`${file}: no func calls (${took}ms)`);
@@ -200,35 +218,37 @@ class DaftTransformer implements Transformer {
     return result;
   }
 
-  private answer(code: string, file: string, source: string): TransformResult | undefined {
+  private answer(code: string, file: string, source: string, place: Place, match: WarmMatch | undefined): TransformResult | undefined {
     this.stats.transforms++;
-    const root = this.rootOf(file);
-    const settings = this.settingsOf(root);
-    const match = this.warm.find(file, source, settings);
     const warm = match && (match.holds ? match.entry : this.confirmed(file, match.entry));
     if (warm) {
-      this.stats.warmHits++;
-      this.warm.remember(file, warm);
-      for (const warning of warm.warnings) this.reportWarning(warning);
-      return warm.insertions.length === 0 ? undefined : this.result(code, file, warm);
+      const infos = warm.calls.map((call) => buildInfoOf(call, place.rel));
+      const insertions = insertionsFor(code, warm.calls, infos);
+      if (insertions) {
+        this.stats.warmHits++;
+        this.warm.remember(file, warm);
+        for (const warning of warm.warnings) this.reportWarning(warning);
+        return this.result(code, file, warm, infos, insertions);
+      }
+      // Made from this code, yet its calls are not where it says: not an entry this transform wrote.
+      if (debugTransform.enabled) debugTransform(`${file}: cached transform ignored: its call positions do not fit the code`);
     }
 
-    const computed = this.cold().compute(code, file, root);
-    const entry: TransformEntry = { source, settings, ...computed.entry };
+    const computed = this.cold().compute(code, file, place.root);
+    const entry: TransformEntry = { source, settings: place.settings, ...computed.entry };
     for (const warning of entry.warnings) this.reportWarning(warning);
     if (computed.complete) {
       this.warm.remember(file, entry);
       this.store?.setTransform(file, entry);
     }
-    return entry.insertions.length === 0 ? undefined : this.result(code, file, entry, computed.buildInfos);
+    const infos = entry.calls.map((call) => buildInfoOf(call, place.rel));
+    return this.result(code, file, entry, infos, insertionsFor(code, entry.calls, infos)!);
   }
 
-  private rootOf(file: string): string {
-    return this.fixedRoot ?? this.roots.rootOf(file);
-  }
-
-  private settingsOf(root: string): string {
-    return settingsKey(this.maxDepth, this.keys.key(root));
+  /** The project root of a file, its path relative to it, and the settings an entry for it must have. */
+  private placeOf(file: string): Place {
+    const root = this.fixedRoot ?? this.roots.rootOf(file);
+    return { root, rel: relativePath(root, file), settings: settingsKey(this.maxDepth, this.keys.key(root)) };
   }
 
   /**
@@ -262,19 +282,17 @@ class DaftTransformer implements Transformer {
     return this.coldPart;
   }
 
-  private result(code: string, file: string, entry: TransformEntry, known?: BuildInfo[]): TransformResult {
-    const injected = applyInsertions(code, entry.insertions, file);
+  private result(code: string, file: string, entry: TransformEntry, buildInfos: BuildInfo[], insertions: Insertion[]): TransformResult | undefined {
+    if (insertions.length === 0) return undefined;
+    const injected = applyInsertions(code, insertions, file);
     const keys = this.keys;
-    let buildInfos = known;
     let watchFiles: string[] | undefined;
     return {
       code: injected.code,
       get map() {
         return injected.map;
       },
-      get buildInfos() {
-        return (buildInfos ??= entry.insertions.map(([, text]) => buildInfoOfInsertion(text)));
-      },
+      buildInfos,
       get watchFiles() {
         return (watchFiles ??= watchFilesOf(entry, keys));
       },

@@ -19,6 +19,7 @@ import type { ImportEdge, ImportKind } from "./module-imports.js";
 import { canonicalModule, NORMALISER_VERSION } from "./normalise.js";
 import { parseModule, sourceKindOf } from "./parser.js";
 import type { PersistentStore } from "../persistent-store.js";
+import type { StoredFileEntry } from "../stored-data.js";
 import { RACY_WINDOW_MS, stampOf, type FileStat, type Stamp, type StatCache } from "../stamps.js";
 
 export type FileKind = "source" | "asset" | "broken" | "missing";
@@ -34,23 +35,6 @@ export interface FileRecord {
   /** What validates the record: the file's stat, and when its bytes were last read (ms). */
   stat: FileStat | undefined;
   readAt: number;
-}
-
-/** The stored form: the record plus what validates it. Short keys keep the cache file small. */
-export interface StoredFileEntry {
-  /** size in bytes */
-  s: number;
-  /** mtime in ms */
-  m: number;
-  /** when the file was read (ms since epoch) */
-  c: number;
-  /** byte hash */
-  r: string;
-  /** the record */
-  k: FileKind;
-  h: string;
-  i: Array<[ImportKind, string]>;
-  p?: string;
 }
 
 export interface FileRecordStats {
@@ -154,7 +138,7 @@ function fromStored(entry: StoredFileEntry, stat: FileStat): FileRecord {
   };
 }
 
-function computeRecord(file: string, bytes: Buffer, byteHash: string, stat: FileStat, readAt: number): FileRecord {
+function computeRecord(file: string, bytes: Buffer, byteHash: string, stat: FileStat, readAt: number): FileRecord & { kind: StoredFileEntry["k"] } {
   const sourceKind = sourceKindOf(file);
   if (!sourceKind) return { kind: "asset", contentHash: byteHash, imports: [], stat, readAt };
   let code = bytes.toString("utf8");
@@ -168,7 +152,7 @@ function computeRecord(file: string, bytes: Buffer, byteHash: string, stat: File
 }
 
 /** The record of a parsed module: canonical hash and import edges from a single walk. */
-export function moduleRecord(program: AnyNode): Pick<FileRecord, "kind" | "contentHash" | "imports"> {
+export function moduleRecord(program: AnyNode): Pick<FileRecord, "contentHash" | "imports"> & { kind: "source" } {
   const { text, imports } = canonicalModule(program);
   return {
     kind: "source",

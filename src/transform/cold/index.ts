@@ -7,7 +7,7 @@ import { compareCodeUnits } from "../../code-unit-order.js";
 import { basename } from "node:path";
 import type { ColdContext, ColdPart, ComputedTransform } from "../cold-part.js";
 import type { Stamp } from "../stamps.js";
-import type { TransformEntry } from "../warm-transforms.js";
+import type { TransformEntry } from "../stored-data.js";
 import { ForeignCodeInjector } from "./foreign-code.js";
 import { dependencyHashes, type DependencyResult, type DependencyTarget } from "./dependency-hashes.js";
 import { FileRecords } from "./file-records.js";
@@ -39,7 +39,7 @@ class TransformEngine implements ColdPart {
     const { entry, complete } = new ModuleTransform(code, file, root, this).run();
     const keys = this.context.keys;
     const stamps = [...entry.files].map((path) => this.records.stampOf(path, keys.key(path))).sort((a, b) => compareCodeUnits(a[0], b[0]));
-    return { entry: { insertions: entry.insertions, warnings: entry.warnings, stamps }, buildInfos: entry.buildInfos, complete };
+    return { entry: { calls: entry.calls, warnings: entry.warnings, stamps }, complete };
   }
 
   confirm(entry: TransformEntry): Stamp[] | undefined {

@@ -4,10 +4,9 @@
  * hashes (the code it reaches through imports, level by level), its input names, and where its
  * build info goes.
  */
-import { BUILD_INFO_VERSION, type BuildInfo } from "../../build-info.js";
-import { insertionFor, type Insertion } from "../inject.js";
+import type { CallPosition } from "../inject.js";
 import { relativePath } from "../paths.js";
-import { MAX_DEPS_FILES } from "../warm-transforms.js";
+import { MAX_DEPS_FILES, type StoredCall } from "../stored-data.js";
 import { staticString, unwrapTypeWrappers, type AnyNode } from "./ast.js";
 import { codeClosure, type CanonicalMemo } from "./code-closure.js";
 import type { DependencyResult, DependencyTarget } from "./dependency-hashes.js";
@@ -26,8 +25,7 @@ export interface ModuleContext {
 
 /** A freshly computed transform, with its closure's file paths (absolute) still to be stamped. */
 export interface ModuleResult {
-  insertions: Insertion[];
-  buildInfos: BuildInfo[];
+  calls: StoredCall[];
   warnings: string[];
   files: Set<string>;
 }
@@ -54,7 +52,7 @@ export class ModuleTransform {
       const where = error.line !== undefined ? `${this.rel}:${error.line}:${(error.column ?? 0) + 1}` : this.rel;
       const message = `daft transform: ${where}: syntax error, file not transformed: ${error.message}`;
       return {
-        entry: { insertions: [], buildInfos: [], warnings: [message], files: new Set() },
+        entry: { calls: [], warnings: [message], files: new Set() },
         complete: false,
       };
     }
@@ -62,15 +60,14 @@ export class ModuleTransform {
     const { calls, skipped } = findFuncCalls(analysis);
     for (const { node, reason } of skipped) this.warn(node, `${describeCall(node)} is not transformed: ${reason}`);
     if (calls.length === 0) {
-      return { entry: this.entry([], [], new Set()), complete: true };
+      return { entry: this.entry([], new Set()), complete: true };
     }
 
     const fileEdges = analysis.imports;
     const fileLevelEdges = sideEffectEdges(program, fileEdges);
     const memo: CanonicalMemo = new Map();
     const depsByLevel1 = new Map<string, DependencyResult>();
-    const insertions: Insertion[] = [];
-    const buildInfos: BuildInfo[] = [];
+    const stored: StoredCall[] = [];
     const files = new Set<string>();
     let complete = true;
 
@@ -91,23 +88,19 @@ export class ModuleTransform {
       for (const path of deps.stamps.keys()) files.add(path);
 
       const names = this.inputNames(call);
-      // Same key order as the injected literal, so both read alike.
-      const info: BuildInfo = {
-        v: BUILD_INFO_VERSION,
+      stored.push({
+        ...callPosition(call.node),
         codeHash: closure.codeHash,
         depsHashes: deps.depsHashes,
         ...(names ? { inputs: names.inputs, defaults: names.defaults } : {}),
-        file: this.rel,
         ...(deps.depsFiles.length <= MAX_DEPS_FILES ? { depsFiles: deps.depsFiles } : {}),
-      };
-      buildInfos.push(info);
-      insertions.push(insertionFor(this.code, call.node, info));
+      });
     }
-    return { entry: this.entry(insertions, buildInfos, files), complete };
+    return { entry: this.entry(stored, files), complete };
   }
 
-  private entry(insertions: Insertion[], buildInfos: BuildInfo[], files: Set<string>): ModuleResult {
-    return { insertions, buildInfos, warnings: [...this.warnings], files };
+  private entry(calls: StoredCall[], files: Set<string>): ModuleResult {
+    return { calls, warnings: [...this.warnings], files };
   }
 
   private target(specifier: string, viaRequire: boolean): DependencyTarget {
@@ -132,6 +125,12 @@ export class ModuleTransform {
     const where = loc?.start ? `${this.rel}:${loc.start.line}:${loc.start.column + 1}` : this.rel;
     this.warnings.add(`daft transform: ${where}: ${message}`);
   }
+}
+
+/** Where a call's build info goes (see inject.ts): after its last argument, before its `)`. */
+export function callPosition(call: AnyNode): CallPosition {
+  const args = call.arguments as AnyNode[];
+  return { argsEnd: args[args.length - 1]!.end, close: call.end - 1 };
 }
 
 /** `func({ output: "x" }, …)` → `func call with output "x"`, to name the node in messages. */
