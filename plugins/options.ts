@@ -31,8 +31,9 @@ export interface DaftPluginOptions {
    * Keep the transform's results across builds so a warm build parses nothing that did not
    * change. `true` (default): `node_modules/.cache/daft/transform.json` in the project root (the
    * workspace root above the bundler's root directory, the same file `node --import daft/loader`
-   * uses, so each tool starts warm from the other's work); a string names the file (relative to
-   * `root` or the bundler's root directory); `false` keeps nothing on disk.
+   * uses, so each tool starts warm from the other's work; the user's private fallback folder
+   * when node_modules cannot be written); a string names the file (relative to `root` or the
+   * bundler's root directory); `false` keeps nothing on disk.
    */
   cache?: boolean | string;
 }
