@@ -161,10 +161,8 @@ class DaftTransformer implements Transformer {
     const place = this.placeOf(file);
     const match = this.warm.find(file, source, place.settings);
     // A cached transform of this very code that holds: it is the file as written (no need to read it).
-    if (match?.holds || code === readFileSync(file, "utf8")) {
-      return { code: this.transformFile(code, file, source, place, match)?.code, compiledElsewhere: false };
-    }
-    const written = readFileSync(file, "utf8");
+    const written = match?.holds ? code : readFileSync(file, "utf8");
+    if (written === code) return { code: this.transformFile(code, file, source, place, match)?.code, compiledElsewhere: false };
     const original = mightContainFunc(written) ? this.transformFile(written, file, hashString(written), place) : undefined;
     if (!original) return { code: undefined, compiledElsewhere: true };
     const injected = this.cold().injectCompiled(code, file, original.buildInfos);
