@@ -97,6 +97,12 @@ export interface Transformer {
 
 export { DEFAULT_MAX_DEPENDENCY_DEPTH };
 
+/** The build info of a module's calls, and the insertions that put it into the module's code. */
+interface Injection {
+  buildInfos: BuildInfo[];
+  insertions: Insertion[];
+}
+
 /** Where a module stands: its project root, its path relative to it, the settings its entry must have. */
 interface Place {
   root: string;
@@ -119,6 +125,8 @@ class DaftTransformer implements Transformer {
   private readonly fixedRoot: string | undefined;
   private readonly reportWarning: (message: string) => void;
   private coldPart: ColdPart | undefined;
+  /** What each entry injects, made once per entry (see injectionOf). */
+  private readonly injections = new WeakMap<TransformEntry, Injection>();
   readonly stats: TransformerStats = {
     transforms: 0,
     warmHits: 0,
@@ -220,13 +228,12 @@ class DaftTransformer implements Transformer {
     this.stats.transforms++;
     const warm = match && (match.holds ? match.entry : this.confirmed(file, match.entry));
     if (warm) {
-      const infos = warm.calls.map((call) => buildInfoOf(call, place.rel));
-      const insertions = insertionsFor(code, warm.calls, infos);
-      if (insertions) {
+      const injection = this.injectionOf(code, warm, place.rel);
+      if (injection) {
         this.stats.warmHits++;
         this.warm.remember(file, warm);
         for (const warning of warm.warnings) this.reportWarning(warning);
-        return this.result(code, file, warm, infos, insertions);
+        return this.result(code, file, warm, injection);
       }
       // Made from this code, yet its calls are not where it says: not an entry this transform wrote.
       if (debugTransform.enabled) debugTransform(`${file}: cached transform ignored: its call positions do not fit the code`);
@@ -239,8 +246,24 @@ class DaftTransformer implements Transformer {
       this.warm.remember(file, entry);
       this.store?.setTransform(file, entry);
     }
-    const infos = entry.calls.map((call) => buildInfoOf(call, place.rel));
-    return this.result(code, file, entry, infos, insertionsFor(code, entry.calls, infos)!);
+    return this.result(code, file, entry, this.injectionOf(code, entry, place.rel)!);
+  }
+
+  /**
+   * The build info of an entry's calls and the text that goes into `code` (the code the entry
+   * was made from), made from the entry's data; undefined when its positions do not fit the
+   * code. Kept with the entry: a module transformed again unchanged (a rebuild, a watcher)
+   * reuses it.
+   */
+  private injectionOf(code: string, entry: TransformEntry, rel: string): Injection | undefined {
+    const known = this.injections.get(entry);
+    if (known) return known;
+    const buildInfos = entry.calls.map((call) => buildInfoOf(call, rel));
+    const insertions = insertionsFor(code, entry.calls, buildInfos);
+    if (!insertions) return undefined;
+    const injection = { buildInfos, insertions };
+    this.injections.set(entry, injection);
+    return injection;
   }
 
   /** The project root of a file, its path relative to it, and the settings an entry for it must have. */
@@ -280,7 +303,7 @@ class DaftTransformer implements Transformer {
     return this.coldPart;
   }
 
-  private result(code: string, file: string, entry: TransformEntry, buildInfos: BuildInfo[], insertions: Insertion[]): TransformResult | undefined {
+  private result(code: string, file: string, entry: TransformEntry, { buildInfos, insertions }: Injection): TransformResult | undefined {
     if (insertions.length === 0) return undefined;
     const injected = applyInsertions(code, insertions, file);
     const keys = this.keys;
