@@ -10,21 +10,17 @@
  * warm start never compiles it.
  */
 import type { BuildInfo } from "../build-info.js";
-import type { ProjectRoots } from "../project-root.js";
 import { createColdPart } from "./cold/index.js";
-import type { FsCache } from "./fs-cache.js";
 import type { PersistentStore } from "./persistent-store.js";
 import type { Stamp, StatCache } from "./stamps.js";
-import type { StoredFileEntry, TransformEntry } from "./stored-data.js";
+import type { TransformEntry } from "./stored-data.js";
 import type { TransformerStats } from "./transformer.js";
 import type { StampKeys } from "./warm-transforms.js";
 
-/** What the light part shares: its file-system caches, the cache file, settings and counters. */
+/** What the light part shares: its file stats, the cache file (which the cold part writes), settings and counters. */
 export interface ColdContext {
-  fs: FsCache;
   fileStats: StatCache;
-  roots: ProjectRoots;
-  store: PersistentStore<StoredFileEntry, TransformEntry> | undefined;
+  store: PersistentStore | undefined;
   /** Where call positions in code another tool compiled are kept across runs (none: memory only). */
   compiledCallsFile: string | undefined;
   keys: StampKeys;
@@ -53,6 +49,7 @@ export interface ColdPart {
   injectCompiled(compiled: string, file: string, infos: readonly BuildInfo[]): { code: string } | { problem: string };
   invalidate(path: string): void;
   invalidateAll(): void;
+  /** Writes the cache files: the light part's entries and its own. */
   save(): void;
   readonly unsaved: boolean;
 }

@@ -13,10 +13,12 @@
  * file of every closure (large), which are parsed the first time something must be recomputed.
  *
  * Paths inside are relative to the cache file's directory (a copied or moved checkout keeps its
- * cache). Writing is atomic (temp file + rename), and several processes may share the file: each
- * one writes back only the entries it created or confirmed, on top of what is on disk at that
- * moment, so nobody's work is corrupted (at worst an entry is recomputed). A missing, corrupt or
- * foreign file reads as empty.
+ * cache). This module reads the file and keeps this process's changes; cold/store-writer.ts
+ * writes them (only the cold part ever has something to write, so a warm start never loads the
+ * writing side). Writing is atomic (temp file + rename), and several processes may share the
+ * file: each one writes back only the entries it created or confirmed, on top of what is on disk
+ * at that moment, so nobody's work is corrupted (at worst an entry is recomputed). A missing,
+ * corrupt or foreign file reads as empty.
  *
  * Entries are data, checked field by field when read (stored-data.ts): a file anyone else could
  * have written is never trusted to hold code, and an entry that fails a check is left out (with
@@ -29,37 +31,35 @@
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
 import { debugTransform } from "../debug/index.js";
-import { writeFileAtomic } from "../fs/atomic-write.js";
 import type { ParserIdentity } from "./parser-identity.js";
 import { isNormalised, relativePath } from "./paths.js";
-import { statFile, stampHolds, stampOf, type Stamp } from "./stamps.js";
+import { statFile, stampHolds, type Stamp } from "./stamps.js";
 import { headerProblem } from "./stored-data.js";
 
-const FORMAT = "daft-transform-cache";
+export const STORE_FORMAT = "daft-transform-cache";
 
-interface Header {
+export interface StoreHeader {
   format: string;
   version: string;
   /** The parser version, and the stamp (key relative to the cache folder) of its package.json. */
   parser?: { version: string; stamp: Stamp };
 }
 
-interface Sections {
-  header: Header;
-  /** JSON text of each section, parsed on first use. */
-  transforms: string;
-  files: string;
-}
+export type SectionName = "transforms" | "files";
+
+/** The file as read: its header, and the JSON text of each section (parsed on first use). */
+export type StoreContent = { header: StoreHeader } & Record<SectionName, string>;
 
 export interface StoreOptions {
   /** Entries written by another version of the transform are ignored. */
   version: string;
-  /** The checks of each section's entries (stored-data.ts); a store without `files` keeps none there. */
-  problems: { transforms: (value: unknown) => string | undefined; files?: (value: unknown) => string | undefined };
   /** The parser the records depend on; its version is checked on load. */
   parser?: () => ParserIdentity;
   onWarning: (message: string) => void;
 }
+
+/** What an entry that fails its checks is: why (stored-data.ts), or undefined when it passes. */
+export type EntryCheck = (value: unknown) => string | undefined;
 
 /**
  * Paths in the cache file are relative to its folder: `key` writes them, `absolute` reads them
@@ -105,10 +105,11 @@ export class RelativeKeys {
 }
 
 /**
- * One section of the file ("transforms" or "files"): parsed on first use, each entry checked the
- * first time it is asked for (a warm start checks the modules it loads, not the whole file).
+ * One section of the file ("transforms" or "files"), keyed by path: parsed on first use, each
+ * entry checked the first time it is asked for (a warm start checks the modules it loads, not
+ * the whole file).
  */
-class Section<Entry> {
+export class StoreSection<Entry> {
   private parsed: Record<string, unknown> | undefined;
   /** Entries looked at so far: the entry, or undefined when absent or failing its checks. */
   private readonly checked = new Map<string, Entry | undefined>();
@@ -116,85 +117,57 @@ class Section<Entry> {
   readonly touched = new Map<string, Entry | undefined>();
 
   constructor(
-    private readonly name: SectionName,
-    private readonly problemOf: (value: unknown) => string | undefined,
-    private readonly text: () => string | undefined,
-    private readonly file: string,
+    readonly name: SectionName,
+    readonly check: EntryCheck,
+    private readonly store: PersistentStore,
   ) {}
 
-  get(key: string): Entry | undefined {
+  get(path: string): Entry | undefined {
+    const key = this.store.key(path);
     if (this.checked.has(key)) return this.checked.get(key);
-    this.parsed ??= parseSection(this.text(), this.name, this.file);
+    this.parsed ??= parseSection(this.store.content()?.[this.name], this.name, this.store.file);
     const value = Object.hasOwn(this.parsed, key) ? this.parsed[key] : undefined;
-    const entry = value === undefined ? undefined : this.checkedEntry(key, value);
+    const entry = value === undefined ? undefined : checkedEntry<Entry>(this, key, value, this.store.file);
     this.checked.set(key, entry);
     return entry;
   }
 
-  set(key: string, entry: Entry | undefined): void {
+  set(path: string, entry: Entry | undefined): void {
+    const key = this.store.key(path);
     // What would not pass the checks on read is not written: it is only kept in memory.
-    const kept = entry !== undefined && this.problemOf(entry) !== undefined ? undefined : entry;
-    if (kept !== entry && debugTransform.enabled) debugTransform(`${this.file}: "${key}" not stored in "${this.name}": ${this.problemOf(entry)}`);
+    const problem = entry === undefined ? undefined : this.check(entry);
+    if (problem !== undefined && debugTransform.enabled) debugTransform(`${this.store.file}: "${key}" not stored in "${this.name}": ${problem}`);
+    const kept = problem === undefined ? entry : undefined;
     this.checked.set(key, kept);
     this.touched.set(key, kept);
   }
-
-  /** The section as it is on disk now (`text`), less what fails its checks, with this process's changes on top. */
-  merged(text: string | undefined): Map<string, Entry> {
-    const entries = new Map<string, Entry>();
-    for (const [key, value] of Object.entries(parseSection(text, this.name, this.file))) {
-      const entry = this.checkedEntry(key, value);
-      if (entry !== undefined) entries.set(key, entry);
-    }
-    for (const [key, entry] of this.touched) {
-      if (entry === undefined) entries.delete(key);
-      else entries.set(key, entry);
-    }
-    return entries;
-  }
-
-  private checkedEntry(key: string, value: unknown): Entry | undefined {
-    const problem = this.problemOf(value);
-    if (problem === undefined) return value as Entry;
-    if (debugTransform.enabled) debugTransform(`${this.file}: entry "${key}" in "${this.name}" ignored: ${problem}`);
-    return undefined;
-  }
 }
 
-type SectionName = "transforms" | "files";
-
-export class PersistentStore<FileEntry, TransformEntry> {
+export class PersistentStore {
   private readonly keys: RelativeKeys;
   private loaded = false;
-  private sections: Sections | undefined;
-  private readonly files: Section<FileEntry>;
-  private readonly transforms: Section<TransformEntry>;
+  private loadedContent: StoreContent | undefined;
+  private readonly opened = new Map<SectionName, StoreSection<unknown>>();
   /** Set when the header on disk no longer describes the parser (e.g. it was reinstalled). */
-  private staleHeader = false;
+  staleHeader = false;
 
   constructor(
     readonly file: string,
-    private readonly options: StoreOptions,
+    readonly options: StoreOptions,
   ) {
     this.keys = new RelativeKeys(dirname(resolve(file)));
-    this.files = new Section("files", options.problems.files ?? noEntries, () => this.load()?.files, file);
-    this.transforms = new Section("transforms", options.problems.transforms, () => this.load()?.transforms, file);
   }
 
-  getFile(path: string): FileEntry | undefined {
-    return this.files.get(this.key(path));
+  /** The section `name`, whose entries pass `check` (each section is opened once, with one check). */
+  section<Entry>(name: SectionName, check: EntryCheck): StoreSection<Entry> {
+    let section = this.opened.get(name);
+    if (!section) this.opened.set(name, (section = new StoreSection<unknown>(name, check, this)));
+    return section as StoreSection<Entry>;
   }
 
-  setFile(path: string, entry: FileEntry | undefined): void {
-    this.files.set(this.key(path), entry);
-  }
-
-  getTransform(path: string): TransformEntry | undefined {
-    return this.transforms.get(this.key(path));
-  }
-
-  setTransform(path: string, entry: TransformEntry | undefined): void {
-    this.transforms.set(this.key(path), entry);
+  /** The sections opened so far: what a writer writes. */
+  get sections(): ReadonlyMap<SectionName, StoreSection<unknown>> {
+    return this.opened;
   }
 
   /** Paths stored in entries are made relative with this, and back with `absolute`. */
@@ -207,56 +180,33 @@ export class PersistentStore<FileEntry, TransformEntry> {
   }
 
   get dirty(): boolean {
-    return this.files.touched.size > 0 || this.transforms.touched.size > 0 || this.staleHeader;
+    for (const section of this.opened.values()) if (section.touched.size > 0) return true;
+    return this.staleHeader;
   }
 
-  /** Writes this process's entries over the current file (atomically). */
-  save(): void {
-    if (!this.dirty) return;
-    const onDisk = this.read();
-    const header: Header = { format: FORMAT, version: this.options.version };
-    if (this.options.parser) {
-      const parser = this.options.parser();
-      header.parser = { version: parser.version, stamp: stampOf(this.key(parser.manifest), statFile(parser.manifest), Date.now(), parser.version) };
-    }
-    // Object.fromEntries defines own properties: a key like "__proto__" stays a plain key.
-    const transforms = JSON.stringify(Object.fromEntries(this.transforms.merged(onDisk?.transforms)));
-    const files = JSON.stringify(Object.fromEntries(this.files.merged(onDisk?.files)));
-    const text = `${JSON.stringify(header).slice(0, -1)},\n"transforms":${transforms},\n"files":${files}}\n`;
-    try {
-      writeFileAtomic(this.file, [Buffer.from(text, "utf8")]);
-      this.files.touched.clear();
-      this.transforms.touched.clear();
-      this.staleHeader = false;
-    } catch (error) {
-      this.options.onWarning(`cannot write the transform cache ${this.file}: ${(error as Error).message}`);
-    }
-  }
-
-  private load(): Sections | undefined {
+  /** The file's content as first read by this process. */
+  content(): StoreContent | undefined {
     if (!this.loaded) {
       this.loaded = true;
-      this.sections = this.read();
+      this.loadedContent = this.read();
     }
-    return this.sections;
+    return this.loadedContent;
   }
 
-  /** The file's sections if it is a cache of this version made with this parser. */
-  private read(): Sections | undefined {
-    const sections = readSections(this.file, this.options.version);
-    if (!sections || !this.options.parser) return sections;
-    const recorded = sections.header.parser;
+  /** The file's content now, if it is a cache of this version made with this parser. */
+  read(): StoreContent | undefined {
+    const content = readContent(this.file, this.options.version);
+    if (!content || !this.options.parser) return content;
+    const recorded = content.header.parser;
     if (!recorded) return ignored(this.file, "it names no parser");
     // The parser's package.json is unchanged since the file was written: the same parser, known
     // without resolving and reading it.
-    if (stampHolds(recorded.stamp, statFile(this.absolute(recorded.stamp[0])))) return sections;
+    if (stampHolds(recorded.stamp, statFile(this.absolute(recorded.stamp[0])))) return content;
     if (recorded.version !== this.options.parser().version) return ignored(this.file, `it was made with another parser (${recorded.version})`);
     this.staleHeader = true; // same version, reinstalled: record the new stamp at the next save
-    return sections;
+    return content;
   }
 }
-
-const noEntries = (): string => "this store keeps no entries here";
 
 /** Says why a cache file is not used (with DEBUG=daft:transform), and reads as no file. */
 function ignored(file: string, why: string): undefined {
@@ -264,7 +214,7 @@ function ignored(file: string, why: string): undefined {
   return undefined;
 }
 
-function readSections(file: string, version: string): Sections | undefined {
+function readContent(file: string, version: string): StoreContent | undefined {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -282,18 +232,18 @@ function readSections(file: string, version: string): Sections | undefined {
   } catch {
     return ignored(file, "its header is not JSON");
   }
-  const problem = headerProblem(header, FORMAT, version);
+  const problem = headerProblem(header, STORE_FORMAT, version);
   if (problem !== undefined) return ignored(file, problem);
   const end = text.trimEnd();
   return {
-    header: header as Header,
+    header: header as StoreHeader,
     transforms: text.slice(first + 1 + '"transforms":'.length, second - 1),
     files: end.slice(second + 1 + '"files":'.length, -1),
   };
 }
 
 /** A section's entries, unchecked; a truncated or corrupt section reads as empty (the next save replaces it). */
-function parseSection(text: string | undefined, name: SectionName, file: string): Record<string, unknown> {
+export function parseSection(text: string | undefined, name: SectionName, file: string): Record<string, unknown> {
   if (text === undefined) return {};
   try {
     const value = JSON.parse(text) as unknown;
@@ -303,4 +253,12 @@ function parseSection(text: string | undefined, name: SectionName, file: string)
   }
   if (debugTransform.enabled) debugTransform(`${file}: its "${name}" section is not a JSON object: read as empty`);
   return {};
+}
+
+/** `value` if it passes the section's checks; else undefined, with a DEBUG=daft:transform line. */
+export function checkedEntry<Entry>(section: StoreSection<unknown>, key: string, value: unknown, file: string): Entry | undefined {
+  const problem = section.check(value);
+  if (problem === undefined) return value as Entry;
+  if (debugTransform.enabled) debugTransform(`${file}: entry "${key}" in "${section.name}" ignored: ${problem}`);
+  return undefined;
 }

@@ -11,7 +11,7 @@
  * Synchronous by design: the Node loader calls it from `module.registerHooks`.
  */
 import { readFileSync } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import type { SourceMap } from "magic-string";
 import type { BuildInfo } from "../build-info.js";
 import { debugTransform } from "../debug/index.js";
@@ -20,15 +20,14 @@ import { ProjectRoots } from "../project-root.js";
 import { compiledCallsFileBeside } from "./cache-location.js";
 import type { FileRecordStats } from "./cold/file-records.js";
 import { loadColdPart, type ColdPart } from "./cold-part.js";
-import { FsCache } from "./fs-cache.js";
 import { applyInsertions, insertionsFor, type Insertion } from "./inject.js";
 import { parserIdentity } from "./parser-identity.js";
 import { relativePath } from "./paths.js";
-import { PersistentStore } from "./persistent-store.js";
+import { PersistentStore, type StoreSection } from "./persistent-store.js";
 import { mightContainFunc } from "./quick-check.js";
 import { transformablePath } from "./source-files.js";
 import { StatCache } from "./stamps.js";
-import { buildInfoOf, fileEntryProblem, transformEntryProblem, type StoredFileEntry, type TransformEntry } from "./stored-data.js";
+import { buildInfoOf, transformEntryProblem, type TransformEntry } from "./stored-data.js";
 import { TRANSFORM_CACHE_VERSION } from "./versions.js";
 import { ABSOLUTE_KEYS, DEFAULT_MAX_DEPENDENCY_DEPTH, settingsKey, WarmTransforms, watchFilesOf, type StampKeys, type WarmMatch } from "./warm-transforms.js";
 
@@ -115,11 +114,12 @@ export function createTransformer(options: TransformerOptions = {}): Transformer
 }
 
 class DaftTransformer implements Transformer {
-  private readonly fs = new FsCache();
   private readonly fileStats = new StatCache();
-  private readonly roots = new ProjectRoots(this.fs);
-  private readonly store: PersistentStore<StoredFileEntry, TransformEntry> | undefined;
+  private readonly roots = new ProjectRoots();
+  private readonly store: PersistentStore | undefined;
   private readonly keys: StampKeys;
+  /** The cache file's whole-transform entries. */
+  private readonly stored: StoreSection<TransformEntry> | undefined;
   private readonly warm: WarmTransforms;
   private readonly maxDepth: number;
   private readonly fixedRoot: string | undefined;
@@ -143,16 +143,16 @@ class DaftTransformer implements Transformer {
     this.fixedRoot = options.root === undefined ? undefined : resolve(options.root);
     this.reportWarning = options.onWarning ?? (() => {});
     this.store = options.persistentCacheFile
-      ? new PersistentStore<StoredFileEntry, TransformEntry>(resolve(options.persistentCacheFile), {
+      ? new PersistentStore(resolve(options.persistentCacheFile), {
           version: TRANSFORM_CACHE_VERSION,
           parser: parserIdentity,
-          problems: { transforms: transformEntryProblem, files: fileEntryProblem },
           onWarning: (message) => this.reportWarning(`daft transform: ${message}`),
         })
       : undefined;
     this.keys = this.store ?? ABSOLUTE_KEYS;
-    const store = this.store;
-    this.warm = new WarmTransforms((file) => store?.getTransform(file), this.fileStats, this.keys);
+    this.stored = this.store?.section<TransformEntry>("transforms", transformEntryProblem);
+    const stored = this.stored;
+    this.warm = new WarmTransforms((file) => stored?.get(file), this.fileStats, this.keys);
   }
 
   transform(code: string, id: string): TransformResult | undefined {
@@ -180,8 +180,6 @@ class DaftTransformer implements Transformer {
   invalidate(file: string): void {
     const path = resolve(transformablePath(file) ?? file);
     this.fileStats.forget(path);
-    this.fs.forget(path);
-    this.fs.forget(dirname(path));
     this.warm.forgetAll();
     this.coldPart?.invalidate(path);
     const name = basename(path);
@@ -190,19 +188,18 @@ class DaftTransformer implements Transformer {
 
   invalidateAll(): void {
     this.fileStats.forgetAll();
-    this.fs.forgetAll();
     this.roots.forgetAll();
     this.warm.forgetAll();
     this.coldPart?.invalidateAll();
   }
 
+  /** Only the cold part makes entries, so only it has anything to write. */
   save(): void {
-    this.store?.save();
     this.coldPart?.save();
   }
 
   get unsaved(): boolean {
-    return (this.store?.dirty ?? false) || (this.coldPart?.unsaved ?? false);
+    return this.coldPart?.unsaved ?? false;
   }
 
   /** `transform` of a file's code, with one `DEBUG=daft:transform` line per module. */
@@ -244,7 +241,7 @@ class DaftTransformer implements Transformer {
     for (const warning of entry.warnings) this.reportWarning(warning);
     if (computed.complete) {
       this.warm.remember(file, entry);
-      this.store?.setTransform(file, entry);
+      this.stored?.set(file, entry);
     }
     return this.result(code, file, entry, this.injectionOf(code, entry, place.rel)!);
   }
@@ -281,7 +278,7 @@ class DaftTransformer implements Transformer {
     const stamps = this.cold().confirm(entry);
     if (!stamps) return undefined;
     const refreshed = { ...entry, stamps };
-    if (JSON.stringify(stamps) !== JSON.stringify(entry.stamps)) this.store?.setTransform(file, refreshed);
+    if (JSON.stringify(stamps) !== JSON.stringify(entry.stamps)) this.stored?.set(file, refreshed);
     return refreshed;
   }
 
@@ -289,9 +286,7 @@ class DaftTransformer implements Transformer {
     if (!this.coldPart) {
       if (debugTransform.enabled) debugTransform("loading the cold part (parser, resolver, dependency hashing)");
       this.coldPart = loadColdPart()({
-        fs: this.fs,
         fileStats: this.fileStats,
-        roots: this.roots,
         store: this.store,
         compiledCallsFile: this.store && compiledCallsFileBeside(this.store.file),
         keys: this.keys,

@@ -18,7 +18,7 @@ import type { AnyNode } from "./ast.js";
 import type { ImportEdge, ImportKind } from "./module-imports.js";
 import { canonicalModule, NORMALISER_VERSION } from "./normalise.js";
 import { parseModule, sourceKindOf } from "./parser.js";
-import type { PersistentStore } from "../persistent-store.js";
+import type { StoreSection } from "../persistent-store.js";
 import type { StoredFileEntry } from "../stored-data.js";
 import { RACY_WINDOW_MS, stampOf, type FileStat, type Stamp, type StatCache } from "../stamps.js";
 
@@ -50,7 +50,8 @@ export class FileRecords {
   private readonly memory = new Map<string, FileRecord>();
 
   constructor(
-    private readonly store: PersistentStore<StoredFileEntry, unknown> | undefined,
+    /** The cache file's "files" section. */
+    private readonly store: StoreSection<StoredFileEntry> | undefined,
     /** Shared with the whole-transform cache, so each file is statted once per build. */
     private readonly fileStats: StatCache,
     /** Counters for benchmarks and tests: how records were obtained. */
@@ -87,10 +88,10 @@ export class FileRecords {
   private load(file: string): FileRecord {
     const stat = this.fileStats.get(file);
     if (!stat) {
-      if (this.store?.getFile(file)) this.store.setFile(file, undefined);
+      if (this.store?.get(file)) this.store.set(file, undefined);
       return MISSING;
     }
-    const stored = this.store?.getFile(file);
+    const stored = this.store?.get(file);
     if (stored && stored.s === stat.size && stored.m === stat.mtimeMs && stored.c - stored.m >= RACY_WINDOW_MS) {
       this.stats.reusedStored++;
       return fromStored(stored, stat);
@@ -107,13 +108,13 @@ export class FileRecords {
       // Touched (mtime moved) but unchanged: keep the parse, refresh what validates it.
       this.stats.hashed++;
       const refreshed = { ...stored, s: stat.size, m: stat.mtimeMs, c: now };
-      this.store!.setFile(file, refreshed);
+      this.store!.set(file, refreshed);
       return fromStored(refreshed, stat);
     }
     const record = computeRecord(file, bytes, byteHash, stat, now);
     if (record.kind === "source") this.stats.parsed++;
     else this.stats.hashed++;
-    this.store?.setFile(file, {
+    this.store?.set(file, {
       s: stat.size,
       m: stat.mtimeMs,
       c: now,

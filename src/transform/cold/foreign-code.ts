@@ -16,7 +16,7 @@ import type { BuildInfo } from "../../build-info.js";
 import { hashString } from "../../hashing/xxhash.js";
 import { insertionsFor, spliceInsertions, type CallPosition, type Insertion } from "../inject.js";
 import { parserIdentity } from "../parser-identity.js";
-import { PersistentStore } from "../persistent-store.js";
+import { PersistentStore, type StoreSection } from "../persistent-store.js";
 import { compiledCallsProblem, type CompiledCallsEntry } from "../stored-data.js";
 import type { AnyNode } from "./ast.js";
 import { findFuncCalls } from "./func-calls.js";
@@ -25,12 +25,14 @@ import { callPosition } from "./module-transform.js";
 import { parseModule, SourceSyntaxError, sourceKindOf } from "./parser.js";
 import { analyseScopes } from "./scope.js";
 import { shiftInlineSourceMap } from "./source-map-shift.js";
+import { saveStore } from "./store-writer.js";
 
 export type ForeignInjection = { code: string } | { problem: string };
 
 export class ForeignCodeInjector {
   private readonly memory = new Map<string, CompiledCallsEntry>();
-  private storeInstance: PersistentStore<never, CompiledCallsEntry> | undefined;
+  private storeInstance: PersistentStore | undefined;
+  private stored: StoreSection<CompiledCallsEntry> | undefined;
 
   constructor(
     private readonly cacheFile: string | undefined,
@@ -40,28 +42,26 @@ export class ForeignCodeInjector {
   ) {}
 
   /** Opened on first use: most runs never meet code compiled by another loader. */
-  private get store(): PersistentStore<never, CompiledCallsEntry> | undefined {
+  private get store(): StoreSection<CompiledCallsEntry> | undefined {
     if (this.cacheFile && !this.storeInstance) {
-      this.storeInstance = new PersistentStore<never, CompiledCallsEntry>(this.cacheFile, {
-        version: `compiled-calls.2.${parserIdentity().version}`,
-        problems: { transforms: compiledCallsProblem },
-        onWarning: this.warn,
-      });
+      this.storeInstance = new PersistentStore(this.cacheFile, { version: `compiled-calls.2.${parserIdentity().version}`, onWarning: this.warn });
+      this.stored = this.storeInstance.section<CompiledCallsEntry>("transforms", compiledCallsProblem);
+      this.storeInstance.section("files", () => "this file keeps no file records");
     }
-    return this.storeInstance;
+    return this.stored;
   }
 
   /** `code` with `infos` (computed from the file on disk) injected at its func calls, in order. */
   inject(code: string, file: string, infos: readonly BuildInfo[]): ForeignInjection {
     const codeHash = hashString(code);
-    const known = this.memory.get(file) ?? this.store?.getTransform(file);
+    const known = this.memory.get(file) ?? this.store?.get(file);
     let insertions = known?.code === codeHash ? insertionsFor(code, known.calls, infos) : undefined;
     if (!insertions) {
       this.stats.compiledParsed++;
       const found = findCalls(code, file, infos);
       if ("problem" in found) return found;
       const entry = { code: codeHash, calls: found.calls };
-      this.store?.setTransform(file, entry);
+      this.store?.set(file, entry);
       this.memory.set(file, entry);
       insertions = insertionsFor(code, entry.calls, infos)!;
     } else {
@@ -71,7 +71,7 @@ export class ForeignCodeInjector {
   }
 
   save(): void {
-    this.storeInstance?.save();
+    if (this.storeInstance) saveStore(this.storeInstance);
   }
 
   get unsaved(): boolean {

@@ -4,15 +4,17 @@
  */
 import type { BuildInfo } from "../../build-info.js";
 import { compareCodeUnits } from "../../code-unit-order.js";
-import { basename } from "node:path";
+import { basename, dirname } from "node:path";
 import type { ColdContext, ColdPart, ComputedTransform } from "../cold-part.js";
+import { FsCache } from "../fs-cache.js";
 import type { Stamp } from "../stamps.js";
-import type { TransformEntry } from "../stored-data.js";
+import { fileEntryProblem, type StoredFileEntry, type TransformEntry } from "../stored-data.js";
 import { ForeignCodeInjector } from "./foreign-code.js";
 import { dependencyHashes, type DependencyResult, type DependencyTarget } from "./dependency-hashes.js";
 import { FileRecords } from "./file-records.js";
 import { ModuleTransform } from "./module-transform.js";
 import { Resolver, type Resolved } from "./resolver.js";
+import { saveStore } from "./store-writer.js";
 import { TsconfigPaths } from "./tsconfig-paths.js";
 
 /** Packages that are the runtime itself: always counted by version, never descended. */
@@ -23,6 +25,7 @@ export function createColdPart(context: ColdContext): ColdPart {
 }
 
 class TransformEngine implements ColdPart {
+  private readonly fs = new FsCache();
   private readonly tsconfig: TsconfigPaths;
   private readonly resolver: Resolver;
   private readonly records: FileRecords;
@@ -30,8 +33,8 @@ class TransformEngine implements ColdPart {
 
   constructor(private readonly context: ColdContext) {
     this.tsconfig = new TsconfigPaths(context.warn);
-    this.resolver = new Resolver(context.fs, this.tsconfig, RUNTIME_PACKAGES);
-    this.records = new FileRecords(context.store, context.fileStats, context.stats.files);
+    this.resolver = new Resolver(this.fs, this.tsconfig, RUNTIME_PACKAGES);
+    this.records = new FileRecords(context.store?.section<StoredFileEntry>("files", fileEntryProblem), context.fileStats, context.stats.files);
     this.compiled = new ForeignCodeInjector(context.compiledCallsFile, context.warn, context.stats);
   }
 
@@ -67,6 +70,8 @@ class TransformEngine implements ColdPart {
   // ---- caches ----
 
   invalidate(path: string): void {
+    this.fs.forget(path);
+    this.fs.forget(dirname(path));
     this.records.forget(path);
     this.resolver.forgetAll();
     const name = basename(path);
@@ -74,17 +79,19 @@ class TransformEngine implements ColdPart {
   }
 
   invalidateAll(): void {
+    this.fs.forgetAll();
     this.records.forgetAll();
     this.resolver.forgetAll();
     this.tsconfig.forgetAll();
   }
 
   save(): void {
+    if (this.context.store) saveStore(this.context.store);
     this.compiled.save();
   }
 
   get unsaved(): boolean {
-    return this.compiled.unsaved;
+    return (this.context.store?.dirty ?? false) || this.compiled.unsaved;
   }
 }
 
