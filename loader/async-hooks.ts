@@ -5,8 +5,8 @@
  * CommonJS loader.
  *
  * The hooks thread gets no exit event; the main thread asks it to save the caches at exit
- * through `port` and waits until that is finished, but only when there can be something to
- * save (the cold path was loaded) or to report: a warm start skips the round trip.
+ * through `port` and waits until that is finished, but only when there is something to save
+ * or to report: a warm start skips the round trip.
  */
 import type { MessagePort } from "node:worker_threads";
 import { DaftLoader } from "./daft-loader.js";
@@ -14,14 +14,14 @@ import { statsWanted, writeStderr } from "./report.js";
 import { debugLoader } from "../src/debug/index.js";
 
 export interface AsyncHooksData {
-  cacheDir: string | undefined;
+  cacheFile: string | undefined;
   port: MessagePort;
-  /** [SAVED] is set to 1 (and notified) when the caches are saved; [COLD_PATH] to 1 once the cold path is loaded. */
+  /** [SAVED] is set to 1 (and notified) when the caches are saved; [UNSAVED] to 1 once there is something to save. */
   state: Int32Array;
 }
 
 export const SAVED = 0;
-export const COLD_PATH = 1;
+export const UNSAVED = 1;
 
 interface LoadResult {
   format?: string | null;
@@ -30,24 +30,21 @@ interface LoadResult {
 }
 
 let loader: DaftLoader | undefined;
+let state: Int32Array | undefined;
 
-export function initialize({ cacheDir, port, state }: AsyncHooksData): void {
-  const current = new DaftLoader({
-    cacheDir,
-    commonJs: false,
-    warn: writeStderr,
-    timed: statsWanted(),
-    onColdPath: () => Atomics.store(state, COLD_PATH, 1),
-  });
-  if (debugLoader.enabled) debugLoader(`hooks: module.register on the hooks thread (ES modules), caches in ${cacheDir ?? "memory only"}`);
+export function initialize(data: AsyncHooksData): void {
+  const { cacheFile, port } = data;
+  const current = new DaftLoader({ cacheFile, commonJs: false, warn: writeStderr, timed: statsWanted() });
+  if (debugLoader.enabled) debugLoader("hooks: module.register on the hooks thread (ES modules)");
   loader = current;
+  state = data.state;
   port.on("message", () => {
     try {
       current.save();
       if (statsWanted()) writeStderr(current.report());
     } finally {
-      Atomics.store(state, SAVED, 1);
-      Atomics.notify(state, SAVED);
+      Atomics.store(data.state, SAVED, 1);
+      Atomics.notify(data.state, SAVED);
     }
   });
   port.unref();
@@ -60,6 +57,7 @@ export async function load(
 ): Promise<LoadResult> {
   const result = await nextLoad(url, context);
   const code = loader?.transform(url, result.format, result.source);
+  if (loader?.unsaved && state) Atomics.store(state, UNSAVED, 1);
   if (debugLoader.enabled && code !== undefined) debugLoader(`build info injected into ${url}`);
   return code === undefined ? result : { ...result, source: code };
 }

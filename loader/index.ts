@@ -8,7 +8,7 @@
  */
 import * as nodeModule from "node:module";
 import type { AsyncHooksData } from "./async-hooks.js";
-import { loaderCacheDir } from "./cache-location.js";
+import { loaderCacheFile } from "./project-dir.js";
 import { statsWanted } from "./report.js";
 // Static, so the bundle is one file: a second module to resolve and load would cost more than
 // the few kilobytes Node 20 compiles without using.
@@ -16,22 +16,22 @@ import { installSyncHooks } from "./sync-hooks.js";
 
 if (typeof (nodeModule as { registerHooks?: unknown }).registerHooks === "function") {
   // Found when the first module that mentions daft arrives (after the entry path is final).
-  installSyncHooks((rootOf) => loaderCacheDir(undefined, undefined, rootOf));
+  installSyncHooks(() => loaderCacheFile());
 } else {
-  const cacheDir = loaderCacheDir();
+  const cacheFile = loaderCacheFile();
   // Loaded here only: worker_threads costs ~2 ms to load, which the registerHooks path saves.
   // Synchronously, so this entry has no top-level await and also loads with require().
   const { MessageChannel } = process.getBuiltinModule("node:worker_threads");
   const { port1, port2 } = new MessageChannel();
-  // [0]: saved, [1]: cold path loaded (the indices are SAVED and COLD_PATH in async-hooks.ts,
+  // [0]: saved, [1]: something to save (the indices are SAVED and UNSAVED in async-hooks.ts,
   // which is not imported here: it is the hooks thread's bundle).
   const state = new Int32Array(new SharedArrayBuffer(8));
-  const data: AsyncHooksData = { cacheDir, port: port2, state };
+  const data: AsyncHooksData = { cacheFile, port: port2, state };
   nodeModule.register(new URL("./async-hooks.js", import.meta.url), { data, transferList: [port2] });
   port1.unref();
   const wantStats = statsWanted();
   process.once("exit", () => {
-    // Only the cold path writes anything: a warm start needs no round trip.
+    // A warm start has nothing to write: no round trip.
     if (Atomics.load(state, 1) === 0 && !wantStats) return;
     port1.postMessage("save");
     // Bounded: a hooks thread that cannot answer costs the next run a cold cache, never a hang.

@@ -13,7 +13,7 @@ export function writeStderr(message: string): void {
   }
 }
 
-/** `DAFT_LOADER_STATS=1` prints the loader's counters at exit (to check the warm path). */
+/** `DAFT_LOADER_STATS=1` prints the loader's counters at exit (to check that a warm start parses nothing). */
 export function statsWanted(): boolean {
   const value = process.env.DAFT_LOADER_STATS;
   return value !== undefined && value !== "" && value !== "0";

@@ -15,8 +15,8 @@ interface LoadResult {
 type NextLoad = (url: string, context?: object) => LoadResult;
 type RegisterHooks = (hooks: { load: (url: string, context: object, nextLoad: NextLoad) => LoadResult }) => unknown;
 
-export function installSyncHooks(cacheDir: (rootOf: (dir: string) => string) => string | undefined): void {
-  const loader = new DaftLoader({ cacheDir, commonJs: true, warn: writeStderr, timed: statsWanted() });
+export function installSyncHooks(cacheFile: () => string | undefined): void {
+  const loader = new DaftLoader({ cacheFile, commonJs: true, warn: writeStderr, timed: statsWanted() });
   if (debugLoader.enabled) debugLoader("hooks: module.registerHooks (ES modules and CommonJS)");
   (nodeModule as unknown as { registerHooks: RegisterHooks }).registerHooks({
     load(url, context, nextLoad) {

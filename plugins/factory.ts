@@ -14,7 +14,8 @@
  *   start of each rebuild (for esbuild, which reports no changes).
  */
 import type { UnpluginFactory, UnpluginOptions } from "unplugin";
-import { checkOptions, MENTIONS_DAFT, NODE_MODULES, NOT_CODE_QUERY, SOURCE_ID, SOURCE_PATH, type DaftPluginOptions } from "./options.js";
+import { NAMES_DAFT, SOURCE_PATH } from "../src/transform/index.js";
+import { resolveOptions, type DaftPluginOptions } from "./options.js";
 import { PluginState } from "./plugin-state.js";
 import { esbuildLoaderFor } from "./esbuild-loader.js";
 import { viteHotUpdate } from "./vite-hot-update.js";
@@ -22,16 +23,16 @@ import { viteHotUpdate } from "./vite-hot-update.js";
 export const PLUGIN_NAME = "daft";
 
 export const daftPluginFactory: UnpluginFactory<DaftPluginOptions | undefined, false> = (userOptions = {}) => {
-  checkOptions(userOptions);
-  const state = new PluginState(userOptions);
+  const options = resolveOptions(userOptions);
+  const state = new PluginState(options);
   const esbuildLoader = esbuildLoaderFor();
 
   const transform: NonNullable<UnpluginOptions["transform"]> & { order: "pre" } = {
     // Rollup has no `enforce`: the hook order puts this transform before TypeScript/JSX plugins.
     order: "pre",
     filter: {
-      id: { include: userOptions.include ?? SOURCE_ID, exclude: userOptions.exclude ?? [NODE_MODULES, NOT_CODE_QUERY] },
-      code: MENTIONS_DAFT,
+      id: { include: options.include, exclude: options.exclude },
+      code: NAMES_DAFT,
     },
     handler(code, id) {
       const { result, warnings } = state.transform(code, id);
@@ -78,9 +79,9 @@ export const daftPluginFactory: UnpluginFactory<DaftPluginOptions | undefined, f
     esbuild: {
       // esbuild calls JavaScript only for files this Go regex matches.
       onLoadFilter: SOURCE_PATH,
-      config(options) {
-        state.setBundlerRoot(options.absWorkingDir);
-        esbuildLoader.configure(options.loader);
+      config(buildOptions) {
+        state.setBundlerRoot(buildOptions.absWorkingDir);
+        esbuildLoader.configure(buildOptions.loader);
       },
       loader: esbuildLoader.loaderFor,
     },

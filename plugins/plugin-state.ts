@@ -6,7 +6,7 @@
 import { resolve } from "node:path";
 import { createTransformer, transformablePath, type Transformer, type TransformResult } from "../src/transform/index.js";
 import { ClosureFiles } from "./closure-files.js";
-import { cacheFileFor, type DaftPluginOptions } from "./options.js";
+import type { ResolvedOptions } from "./options.js";
 
 export class PluginState {
   private transformer: Transformer | undefined;
@@ -20,7 +20,7 @@ export class PluginState {
   private collecting: string[] | undefined;
   readonly closure = new ClosureFiles();
 
-  constructor(private readonly options: DaftPluginOptions) {}
+  constructor(private readonly options: ResolvedOptions) {}
 
   /** The bundler's own root (Vite's root, webpack's context…): where the default cache file goes. */
   setBundlerRoot(dir: string | undefined): void {
@@ -37,15 +37,15 @@ export class PluginState {
   }
 
   /** The transformed module and its warnings; `result` is undefined when there is nothing to inject. */
-  transform(code: string, id: string): { result: TransformResult | undefined; file: string | undefined; warnings: string[] } {
+  transform(code: string, id: string): { result: TransformResult | undefined; warnings: string[] } {
     const file = transformablePath(id);
-    if (file === undefined) return { result: undefined, file, warnings: [] };
+    if (file === undefined) return { result: undefined, warnings: [] };
     const warnings: string[] = [];
     this.collecting = warnings;
     try {
       const result = this.get().transform(code, file);
       if (result) this.closure.record(resolve(file), result.watchFiles);
-      return { result, file, warnings };
+      return { result, warnings };
     } finally {
       this.collecting = undefined;
     }
@@ -70,7 +70,7 @@ export class PluginState {
     this.transformer ??= createTransformer({
       root: this.options.root,
       maxDependencyDepth: this.options.maxDependencyDepth,
-      persistentCacheFile: cacheFileFor(this.options, this.bundlerRoot) ?? false,
+      persistentCacheFile: this.options.cacheFile(this.bundlerRoot),
       onWarning: (message) => this.collecting?.push(message),
     });
     return this.transformer;

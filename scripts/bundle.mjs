@@ -3,16 +3,19 @@
 // `module.register` hooks, a round trip to the hooks thread), so `import "daft"` and
 // `node --import daft/loader` should each load one file, not dozens.
 //   dist/src/index.js           the runtime (`daft`)
-//   dist/loader/index.js        the --import entry: picks the hook API and registers it; holds
-//                               the module.registerHooks hooks and the loader's warm path
-//   dist/loader/async-hooks.js  module.register hooks (loaded on Node's hooks thread), the same
-//   dist/loader/cold-path.js    the transformer and the rest of the loader, loaded with require()
-//                               only when the warm path cannot answer a module: a warm start
-//                               compiles ~15 KB instead of ~50 KB
+//   dist/loader/index.js           the --import entry: picks the hook API and registers it; holds
+//                                  the module.registerHooks hooks and the transform's light part
+//   dist/loader/async-hooks.js     module.register hooks (loaded on Node's hooks thread), the same
+//   dist/loader/transform-cold.js  the transform's cold part (src/transform/cold/), loaded with
+//                                  require() only when a module is not answered from the cache:
+//                                  a warm start compiles ~15 KB instead of ~60 KB
+// In the two loader bundles src/transform/cold-part.ts (a static import of the cold part) is
+// replaced by src/transform/cold-part-bundled.ts, which require()s transform-cold.js instead.
 // npm packages stay external (heavy ones are loaded lazily), and so does the xxhash module, so
-// the runtime and the loader share one WebAssembly instance; the cold path gets the loader's hash
-// functions through loader/hashing-handoff.ts instead. The other files tsc wrote stay as they
-// are, for the remaining entries (transform, plugins, CLI) and their type declarations, except:
+// the runtime and the loader share one WebAssembly instance; the cold part, a bundle of its own,
+// gets the light part's hash functions through src/transform/hashing-handoff.ts instead of a
+// second instance. The other files tsc wrote stay as they are, for the remaining entries
+// (transform, plugins, CLI) and their type declarations, except:
 //   dist/src/hashing/xxhash.js  rebuilt with xxhash-wasm's binary inline (from source it is read
 //                               from the installed package), so no published file reads it
 import { build } from "esbuild";
@@ -22,37 +25,35 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const xxhashSource = join(repo, "src", "hashing", "xxhash.ts");
-const xxhashDist = join(repo, "dist", "src", "hashing", "xxhash.js");
+
+/**
+ * A plugin that resolves every relative import of the source module `source` (a path in this
+ * repository, as written in src/) to `resolution` instead.
+ */
+function replaceModule(name, source, resolution) {
+  const target = join(repo, ...source.split("/"));
+  return {
+    name,
+    setup(context) {
+      context.onResolve({ filter: /^\.\.?\// }, (args) => {
+        return resolve(args.resolveDir, args.path.replace(/\.js$/, ".ts")) === target ? resolution : undefined;
+      });
+    },
+  };
+}
 
 /** The xxhash module stays an import of its dist/ file, shared by every bundle. */
 function keepXxhashShared(outdir) {
-  const fromBundle = relative(join(repo, outdir), xxhashDist).split("\\").join("/");
-  return {
-    name: "keep-xxhash-shared",
-    setup(context) {
-      context.onResolve({ filter: /^\.\.?\// }, (args) => {
-        const target = resolve(args.resolveDir, args.path.replace(/\.js$/, ".ts"));
-        if (target === xxhashSource) return { path: fromBundle.startsWith(".") ? fromBundle : `./${fromBundle}`, external: true };
-        return undefined;
-      });
-    },
-  };
+  const fromBundle = relative(join(repo, outdir), join(repo, "dist", "src", "hashing", "xxhash.js")).split("\\").join("/");
+  return replaceModule("keep-xxhash-shared", "src/hashing/xxhash.ts", { path: fromBundle.startsWith(".") ? fromBundle : `./${fromBundle}`, external: true });
 }
 
-/** For the cold path: the xxhash module becomes the hand-off module the loader fills. */
-function handOffXxhash() {
-  const handoff = join(repo, "loader", "hashing-handoff.ts");
-  return {
-    name: "hand-off-xxhash",
-    setup(context) {
-      context.onResolve({ filter: /^\.\.?\// }, (args) => {
-        const target = resolve(args.resolveDir, args.path.replace(/\.js$/, ".ts"));
-        return target === xxhashSource ? { path: handoff } : undefined;
-      });
-    },
-  };
-}
+/** The loader's start-up bundles load the transform's cold part from its own bundle, on first need. */
+const coldPartOnDemand = () =>
+  replaceModule("cold-part-on-demand", "src/transform/cold-part.ts", { path: join(repo, "src", "transform", "cold-part-bundled.ts") });
+
+/** For the cold part's bundle: the xxhash module becomes the hand-off module the light part fills. */
+const handOffXxhash = () => replaceModule("hand-off-xxhash", "src/hashing/xxhash.ts", { path: join(repo, "src", "transform", "hashing-handoff.ts") });
 
 /** xxhash-wasm's licence (MIT), as a comment for the file that holds its binary. */
 function xxhashWasmNotice() {
@@ -87,17 +88,18 @@ const common = {
   logLevel: "warning",
 };
 
-await Promise.all([
+const [loaderBuild] = await Promise.all([
   build({
     ...common,
     entryPoints: ["loader/index.ts", "loader/async-hooks.ts"],
     outdir: "dist/loader",
-    plugins: [keepXxhashShared("dist/loader")],
+    plugins: [keepXxhashShared("dist/loader"), coldPartOnDemand()],
+    metafile: true,
     minify,
   }),
   build({
     ...common,
-    entryPoints: ["loader/cold-path.ts"],
+    entryPoints: { "transform-cold": "src/transform/cold/bundle-entry.ts" },
     outdir: "dist/loader",
     plugins: [handOffXxhash()],
     minify,
@@ -120,3 +122,7 @@ await Promise.all([
   }),
 ]);
 for (const suffix of [".js", ".js.map", ".d.ts"]) rmSync(join(repo, "dist", "src", "hashing", `xxhash-wasm-binary${suffix}`), { force: true });
+
+// The start-up bundles must not hold the cold part: that is the whole point of the split.
+const coldInputs = Object.keys(loaderBuild.metafile.inputs).filter((input) => input.startsWith("src/transform/cold/"));
+if (coldInputs.length > 0) throw new Error(`the loader's start-up bundles include the transform's cold part: ${coldInputs.join(", ")}`);

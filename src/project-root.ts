@@ -1,40 +1,84 @@
 /**
- * The project root: paths in hashes and in `files` globs are relative to it, so the same
- * checkout at another place gives the same hashes. It is found from a directory, the same way
- * by every tool: the nearest workspace root above it (a package.json with "workspaces", or a
- * pnpm-workspace.yaml), else the nearest directory with a package.json, else the directory.
+ * The project root: paths in hashes, in build info and in `files` globs are relative to it, so
+ * the same checkout at another place gives the same hashes. Every tool (the runtime, the Node
+ * loader, each bundler plugin) finds it from a directory by the same rule:
+ *
+ * 1. the nearest ancestor that is a workspace root (a package.json with "workspaces", or a
+ *    pnpm-workspace.yaml), so all packages of a monorepo share one root;
+ * 2. else the nearest ancestor with a package.json;
+ * 3. else the directory itself.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 
-const cache = new Map<string, string>();
+/** How the rule looks at files: straight at the disk, or through a build's memoised look-ups. */
+export interface RootProbe {
+  probeFile(path: string): boolean;
+  /** Parsed JSON, or undefined when the file is missing or not valid JSON. */
+  readJson<T>(path: string): T | undefined;
+}
 
-function isWorkspaceRoot(dir: string): boolean {
-  if (existsSync(join(dir, "pnpm-workspace.yaml"))) return true;
-  const manifest = join(dir, "package.json");
-  if (!existsSync(manifest)) return false;
-  try {
-    return (JSON.parse(readFileSync(manifest, "utf8")) as { workspaces?: unknown }).workspaces !== undefined;
-  } catch {
-    return false;
+const NO_THROW = { throwIfNoEntry: false } as const;
+
+const DISK: RootProbe = {
+  probeFile: (path) => statSync(path, NO_THROW)?.isFile() === true,
+  readJson<T>(path: string): T | undefined {
+    try {
+      return JSON.parse(readFileSync(path, "utf8")) as T;
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+/** Project roots, memoised per starting directory until `forgetAll` (a manifest changed). */
+export class ProjectRoots {
+  private readonly byDir = new Map<string, string>();
+
+  constructor(private readonly probe: RootProbe = DISK) {}
+
+  /** The root of the project a file belongs to. */
+  rootOf(file: string): string {
+    return this.rootOfDir(dirname(file));
+  }
+
+  /** The root of the project a directory (absolute) belongs to. */
+  rootOfDir(start: string): string {
+    const cached = this.byDir.get(start);
+    if (cached !== undefined) return cached;
+    let nearestPackage: string | undefined;
+    let workspaceRoot: string | undefined;
+    for (let dir = start; ; ) {
+      const manifest = join(dir, "package.json");
+      if (this.probe.probeFile(manifest)) {
+        nearestPackage ??= dir;
+        if (this.probe.readJson<{ workspaces?: unknown }>(manifest)?.workspaces !== undefined) {
+          workspaceRoot = dir;
+          break;
+        }
+      }
+      if (this.probe.probeFile(join(dir, "pnpm-workspace.yaml"))) {
+        workspaceRoot = dir;
+        break;
+      }
+      const parent = dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+    const root = workspaceRoot ?? nearestPackage ?? start;
+    // Only the starting directory is memoised: its ancestors may have other nearest packages.
+    this.byDir.set(start, root);
+    return root;
+  }
+
+  forgetAll(): void {
+    this.byDir.clear();
   }
 }
 
+const shared = new ProjectRoots();
+
+/** The project root for a directory, looked up on disk (memoised for the process). */
 export function findProjectRoot(fromDir: string): string {
-  const start = resolve(fromDir);
-  const known = cache.get(start);
-  if (known) return known;
-  let nearestPackage: string | undefined;
-  let workspace: string | undefined;
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (!nearestPackage && existsSync(join(dir, "package.json"))) nearestPackage = dir;
-    if (isWorkspaceRoot(dir)) {
-      workspace = dir;
-      break;
-    }
-    if (dirname(dir) === dir) break;
-  }
-  const root = workspace ?? nearestPackage ?? start;
-  cache.set(start, root);
-  return root;
+  return shared.rootOfDir(resolve(fromDir));
 }

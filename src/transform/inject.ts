@@ -8,10 +8,15 @@ import { basename } from "node:path";
 import type MagicStringClass from "magic-string";
 import type { SourceMap } from "magic-string";
 import type { BuildInfo } from "../build-info.js";
-import type { AnyNode } from "./ast.js";
 
-/** Where to insert, and what: `[offset, text]`. Stored as-is in the warm cache. */
+/** Where to insert, and what: `[offset, text]`. Made from data each time, never stored. */
 export type Insertion = [offset: number, text: string];
+
+/** Where a call's build info goes: the end of its last argument, and its closing parenthesis. */
+export interface CallPosition {
+  argsEnd: number;
+  close: number;
+}
 
 /** The object literal, with a fixed key order so equal build info gives equal output. */
 export function buildInfoLiteral(info: BuildInfo): string {
@@ -25,17 +30,27 @@ export function buildInfoLiteral(info: BuildInfo): string {
 }
 
 /**
- * The insertion for a call: after the last argument's trailing comma if it has one
- * (`func(a, b,)` → `func(a, b, {…})`), else just before the closing parenthesis, which also steps
- * over parentheses around the last argument and comments after it.
+ * The insertions for calls at `positions` (one build info each), or undefined when a position
+ * does not fit `code`: a closing parenthesis must be at `close` (each call its own), with
+ * `argsEnd` before it. Positions a cold transform found always fit; this is what keeps a
+ * position read from a cache file from putting build info anywhere else.
+ *
+ * Each goes after the last argument's trailing comma if it has one (`func(a, b,)` →
+ * `func(a, b, {…})`), else just before the closing parenthesis, which also steps over
+ * parentheses around the last argument and comments after it.
  */
-export function insertionFor(code: string, call: AnyNode, info: BuildInfo): Insertion {
-  const args = call.arguments as AnyNode[];
-  const last = args[args.length - 1]!;
-  const close = call.end - 1; // the call's `)`
-  const comma = trailingComma(code, last.end, close);
-  const literal = buildInfoLiteral(info);
-  return comma === undefined ? [close, `, ${literal}`] : [comma + 1, ` ${literal}`];
+export function insertionsFor(code: string, positions: readonly CallPosition[], infos: readonly BuildInfo[]): Insertion[] | undefined {
+  if (positions.length !== infos.length) return undefined;
+  const closes = new Set<number>();
+  const insertions: Insertion[] = [];
+  for (const [index, { argsEnd, close }] of positions.entries()) {
+    if (!(close < code.length) || code.charCodeAt(close) !== 0x29 /* ) */ || !(argsEnd <= close) || closes.has(close)) return undefined;
+    closes.add(close);
+    const comma = trailingComma(code, argsEnd, close);
+    const literal = buildInfoLiteral(infos[index]!);
+    insertions.push(comma === undefined ? [close, `, ${literal}`] : [comma + 1, ` ${literal}`]);
+  }
+  return insertions;
 }
 
 /** Position of a `,` between `from` and `to` that is not inside a comment. */
@@ -74,10 +89,10 @@ function magicString(code: string): MagicStringClass {
 }
 
 /**
- * The output code is spliced directly (the warm path of the Node loader never needs more); the
+ * The output code is spliced directly (a warm start in the Node loader never needs more); the
  * source map is made with magic-string on first access.
  */
-export function applyInsertions(code: string, insertions: Insertion[], file: string): InjectedCode {
+export function applyInsertions(code: string, insertions: readonly Insertion[], file: string): InjectedCode {
   const { output, sorted } = spliceInsertions(code, insertions);
   let map: SourceMap | undefined;
   return {
@@ -97,7 +112,7 @@ export function applyInsertions(code: string, insertions: Insertion[], file: str
 }
 
 /** `code` with every insertion made, and the insertions in offset order. */
-export function spliceInsertions(code: string, insertions: Insertion[]): { output: string; sorted: Insertion[] } {
+export function spliceInsertions(code: string, insertions: readonly Insertion[]): { output: string; sorted: Insertion[] } {
   const sorted = [...insertions].sort((a, b) => a[0] - b[0]);
   let output = "";
   let from = 0;
@@ -106,9 +121,4 @@ export function spliceInsertions(code: string, insertions: Insertion[]): { outpu
     from = offset;
   }
   return { output: output + code.slice(from), sorted };
-}
-
-/** The build info an insertion carries (its text is `, {…}` or ` {…}`). */
-export function buildInfoOfInsertion(text: string): BuildInfo {
-  return JSON.parse(text.slice(text.indexOf("{"))) as BuildInfo;
 }

@@ -22,10 +22,6 @@ export function relativePath(root: string, file: string): string {
   return posix === "" ? "." : posix;
 }
 
-export function isInNodeModules(file: string): boolean {
-  return file.includes(`${sep}node_modules${sep}`) || file.includes("/node_modules/");
-}
-
 export function isRelativeSpecifier(specifier: string): boolean {
   return specifier.startsWith("./") || specifier.startsWith("../") || specifier === "." || specifier === "..";
 }

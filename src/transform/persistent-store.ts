@@ -13,41 +13,42 @@
  * file of every closure (large), which are parsed the first time something must be recomputed.
  *
  * Paths inside are relative to the cache file's directory (a copied or moved checkout keeps its
- * cache). Writing is atomic (temp file + rename), and several processes may share the file: each
- * one writes back only the entries it created or confirmed, on top of what is on disk at that
- * moment, so nobody's work is corrupted (at worst an entry is recomputed). A missing, corrupt or
- * foreign file reads as empty.
+ * cache). This module reads the file and keeps this process's changes; cold/store-writer.ts
+ * writes them (only the cold part ever has something to write, so a warm start never loads the
+ * writing side). Writing is atomic (temp file + rename), and several processes may share the
+ * file: each one writes back only the entries it created or confirmed, on top of what is on disk
+ * at that moment, so nobody's work is corrupted (at worst an entry is recomputed). A missing,
+ * corrupt or foreign file reads as empty.
+ *
+ * Entries are data, checked field by field when read (stored-data.ts): a file anyone else could
+ * have written is never trusted to hold code, and an entry that fails a check is left out (with
+ * a DEBUG=daft:transform line) and computed again.
  *
  * The parser's identity (its version, and the stat of its package.json) is kept in the header:
  * records made by another parser version are not reused, and a warm start confirms the version
  * with one stat instead of resolving and reading the parser's package.json.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
+import { debugTransform } from "../debug/index.js";
+import type { ParserIdentity } from "./parser-identity.js";
 import { isNormalised, relativePath } from "./paths.js";
-import { statFile, stampHolds, stampOf, type Stamp, type StatCache } from "./stamps.js";
+import { statFile, stampHolds, type Stamp } from "./stamps.js";
+import { headerProblem } from "./stored-data.js";
 
-const FORMAT = "daft-transform-cache";
+export const STORE_FORMAT = "daft-transform-cache";
 
-/** Which parser made the records, and where its package.json is (see parser.ts). */
-export interface ParserIdentity {
-  version: string;
-  manifest: string;
-}
-
-interface Header {
+export interface StoreHeader {
   format: string;
   version: string;
   /** The parser version, and the stamp (key relative to the cache folder) of its package.json. */
   parser?: { version: string; stamp: Stamp };
 }
 
-interface Sections {
-  header: Header;
-  /** JSON text of each section, parsed on first use. */
-  transforms: string;
-  files: string;
-}
+export type SectionName = "transforms" | "files";
+
+/** The file as read: its header, and the JSON text of each section (parsed on first use). */
+export type StoreContent = { header: StoreHeader } & Record<SectionName, string>;
 
 export interface StoreOptions {
   /** Entries written by another version of the transform are ignored. */
@@ -56,6 +57,9 @@ export interface StoreOptions {
   parser?: () => ParserIdentity;
   onWarning: (message: string) => void;
 }
+
+/** What an entry that fails its checks is: why (stored-data.ts), or undefined when it passes. */
+export type EntryCheck = (value: unknown) => string | undefined;
 
 /**
  * Paths in the cache file are relative to its folder: `key` writes them, `absolute` reads them
@@ -100,45 +104,70 @@ export class RelativeKeys {
   }
 }
 
-export class PersistentStore<FileEntry, TransformEntry> {
+/**
+ * One section of the file ("transforms" or "files"), keyed by path: parsed on first use, each
+ * entry checked the first time it is asked for (a warm start checks the modules it loads, not
+ * the whole file).
+ */
+export class StoreSection<Entry> {
+  private parsed: Record<string, unknown> | undefined;
+  /** Entries looked at so far: the entry, or undefined when absent or failing its checks. */
+  private readonly checked = new Map<string, Entry | undefined>();
+  /** Keys (relative paths) this process wrote, or removed (value undefined). */
+  readonly touched = new Map<string, Entry | undefined>();
+
+  constructor(
+    readonly name: SectionName,
+    readonly check: EntryCheck,
+    private readonly store: PersistentStore,
+  ) {}
+
+  get(path: string): Entry | undefined {
+    const key = this.store.key(path);
+    if (this.checked.has(key)) return this.checked.get(key);
+    this.parsed ??= parseSection(this.store.content()?.[this.name], this.name, this.store.file);
+    const value = Object.hasOwn(this.parsed, key) ? this.parsed[key] : undefined;
+    const entry = value === undefined ? undefined : checkedEntry<Entry>(this, key, value, this.store.file);
+    this.checked.set(key, entry);
+    return entry;
+  }
+
+  set(path: string, entry: Entry | undefined): void {
+    const key = this.store.key(path);
+    // What would not pass the checks on read is not written: it is only kept in memory.
+    const problem = entry === undefined ? undefined : this.check(entry);
+    if (problem !== undefined && debugTransform.enabled) debugTransform(`${this.store.file}: "${key}" not stored in "${this.name}": ${problem}`);
+    const kept = problem === undefined ? entry : undefined;
+    this.checked.set(key, kept);
+    this.touched.set(key, kept);
+  }
+}
+
+export class PersistentStore {
   private readonly keys: RelativeKeys;
   private loaded = false;
-  private sections: Sections | undefined;
-  private files: Map<string, FileEntry> | undefined;
-  private transforms: Map<string, TransformEntry> | undefined;
-  /** Keys (relative paths) this process wrote, or removed (value undefined). */
-  private readonly touchedFiles = new Map<string, FileEntry | undefined>();
-  private readonly touchedTransforms = new Map<string, TransformEntry | undefined>();
+  private loadedContent: StoreContent | undefined;
+  private readonly opened = new Map<SectionName, StoreSection<unknown>>();
   /** Set when the header on disk no longer describes the parser (e.g. it was reinstalled). */
-  private staleHeader = false;
+  staleHeader = false;
 
   constructor(
     readonly file: string,
-    private readonly options: StoreOptions,
+    readonly options: StoreOptions,
   ) {
     this.keys = new RelativeKeys(dirname(resolve(file)));
   }
 
-  getFile(path: string): FileEntry | undefined {
-    return this.fileEntries().get(this.key(path));
+  /** The section `name`, whose entries pass `check` (each section is opened once, with one check). */
+  section<Entry>(name: SectionName, check: EntryCheck): StoreSection<Entry> {
+    let section = this.opened.get(name);
+    if (!section) this.opened.set(name, (section = new StoreSection<unknown>(name, check, this)));
+    return section as StoreSection<Entry>;
   }
 
-  setFile(path: string, entry: FileEntry | undefined): void {
-    const key = this.key(path);
-    if (entry === undefined) this.fileEntries().delete(key);
-    else this.fileEntries().set(key, entry);
-    this.touchedFiles.set(key, entry);
-  }
-
-  getTransform(path: string): TransformEntry | undefined {
-    return this.transformEntries().get(this.key(path));
-  }
-
-  setTransform(path: string, entry: TransformEntry | undefined): void {
-    const key = this.key(path);
-    if (entry === undefined) this.transformEntries().delete(key);
-    else this.transformEntries().set(key, entry);
-    this.touchedTransforms.set(key, entry);
+  /** The sections opened so far: what a writer writes. */
+  get sections(): ReadonlyMap<SectionName, StoreSection<unknown>> {
+    return this.opened;
   }
 
   /** Paths stored in entries are made relative with this, and back with `absolute`. */
@@ -151,95 +180,41 @@ export class PersistentStore<FileEntry, TransformEntry> {
   }
 
   get dirty(): boolean {
-    return this.touchedFiles.size > 0 || this.touchedTransforms.size > 0 || this.staleHeader;
+    for (const section of this.opened.values()) if (section.touched.size > 0) return true;
+    return this.staleHeader;
   }
 
-  /** Writes this process's entries over the current file (atomically). */
-  save(): void {
-    if (!this.dirty) return;
-    const onDisk = this.read();
-    const files = parseSection<FileEntry>(onDisk?.files);
-    const transforms = parseSection<TransformEntry>(onDisk?.transforms);
-    for (const [key, entry] of this.touchedFiles) {
-      if (entry === undefined) delete files[key];
-      else files[key] = entry;
-    }
-    for (const [key, entry] of this.touchedTransforms) {
-      if (entry === undefined) delete transforms[key];
-      else transforms[key] = entry;
-    }
-    const header: Header = { format: FORMAT, version: this.options.version };
-    if (this.options.parser) {
-      const parser = this.options.parser();
-      header.parser = { version: parser.version, stamp: stampOf(this.key(parser.manifest), statFile(parser.manifest), Date.now(), parser.version) };
-    }
-    const headerText = JSON.stringify(header);
-    const text = `${headerText.slice(0, -1)},\n"transforms":${JSON.stringify(transforms)},\n"files":${JSON.stringify(files)}}\n`;
-    const temp = `${this.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    try {
-      mkdirSync(dirname(this.file), { recursive: true });
-      writeFileSync(temp, text);
-      renameSync(temp, this.file);
-      this.touchedFiles.clear();
-      this.touchedTransforms.clear();
-      this.staleHeader = false;
-    } catch (error) {
-      rmSync(temp, { force: true });
-      this.options.onWarning(`cannot write the transform cache ${this.file}: ${(error as Error).message}`);
-    }
-  }
-
-  private load(): Sections | undefined {
+  /** The file's content as first read by this process. */
+  content(): StoreContent | undefined {
     if (!this.loaded) {
       this.loaded = true;
-      this.sections = this.read();
+      this.loadedContent = this.read();
     }
-    return this.sections;
+    return this.loadedContent;
   }
 
-  private fileEntries(): Map<string, FileEntry> {
-    this.files ??= new Map(Object.entries(parseSection<FileEntry>(this.load()?.files)));
-    return this.files;
-  }
-
-  private transformEntries(): Map<string, TransformEntry> {
-    this.transforms ??= new Map(Object.entries(parseSection<TransformEntry>(this.load()?.transforms)));
-    return this.transforms;
-  }
-
-  /** The file's sections if it is a cache of this version made with this parser. */
-  private read(): Sections | undefined {
-    const sections = readSections(this.file, this.options.version);
-    if (!sections || !this.options.parser) return sections;
-    const recorded = sections.header.parser;
-    if (!recorded) return undefined;
+  /** The file's content now, if it is a cache of this version made with this parser. */
+  read(): StoreContent | undefined {
+    const content = readContent(this.file, this.options.version);
+    if (!content || !this.options.parser) return content;
+    const recorded = content.header.parser;
+    if (!recorded) return ignored(this.file, "it names no parser");
     // The parser's package.json is unchanged since the file was written: the same parser, known
     // without resolving and reading it.
-    if (stampHolds(recorded.stamp, statFile(this.absolute(recorded.stamp[0])))) return sections;
-    if (recorded.version !== this.options.parser().version) return undefined;
+    if (stampHolds(recorded.stamp, statFile(this.absolute(recorded.stamp[0])))) return content;
+    if (recorded.version !== this.options.parser().version) return ignored(this.file, `it was made with another parser (${recorded.version})`);
     this.staleHeader = true; // same version, reinstalled: record the new stamp at the next save
-    return sections;
+    return content;
   }
 }
 
-/**
- * The whole-transform entries of a cache file, for a reader that only wants warm hits (the Node
- * loader's start-up path): undefined unless the file is of this version and its parser's
- * package.json is unchanged by stat (`absolute` turns the stamp's key into a path).
- */
-export function readTransformsSection<TransformEntry>(
-  file: string,
-  version: string,
-  stats: StatCache,
-  absolute: (key: string) => string,
-): Record<string, TransformEntry> | undefined {
-  const sections = readSections(file, version);
-  const stamp = sections?.header.parser?.stamp;
-  if (!sections || !stamp || !stampHolds(stamp, stats.get(absolute(stamp[0])))) return undefined;
-  return parseSection<TransformEntry>(sections.transforms);
+/** Says why a cache file is not used (with DEBUG=daft:transform), and reads as no file. */
+function ignored(file: string, why: string): undefined {
+  if (debugTransform.enabled) debugTransform(`${file}: cache file ignored: ${why}`);
+  return undefined;
 }
 
-function readSections(file: string, version: string): Sections | undefined {
+function readContent(file: string, version: string): StoreContent | undefined {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -248,30 +223,42 @@ function readSections(file: string, version: string): Sections | undefined {
   }
   const first = text.indexOf("\n");
   const second = first === -1 ? -1 : text.indexOf("\n", first + 1);
-  if (second === -1 || !text.startsWith('"transforms":', first + 1) || !text.startsWith('"files":', second + 1)) return undefined;
-  let header: Header;
-  try {
-    header = JSON.parse(`${text.slice(0, first - 1)}}`) as Header;
-  } catch {
-    return undefined;
+  if (second === -1 || !text.startsWith('"transforms":', first + 1) || !text.startsWith('"files":', second + 1)) {
+    return ignored(file, "it is not laid out as a header, a transforms line and a files line");
   }
-  if (header?.format !== FORMAT || header.version !== version) return undefined;
+  let header: unknown;
+  try {
+    header = JSON.parse(`${text.slice(0, first - 1)}}`);
+  } catch {
+    return ignored(file, "its header is not JSON");
+  }
+  const problem = headerProblem(header, STORE_FORMAT, version);
+  if (problem !== undefined) return ignored(file, problem);
   const end = text.trimEnd();
   return {
-    header,
+    header: header as StoreHeader,
     transforms: text.slice(first + 1 + '"transforms":'.length, second - 1),
     files: end.slice(second + 1 + '"files":'.length, -1),
   };
 }
 
-/** A section's entries; a truncated or corrupt section reads as empty (the next save replaces it). */
-function parseSection<Entry>(text: string | undefined): Record<string, Entry> {
+/** A section's entries, unchecked; a truncated or corrupt section reads as empty (the next save replaces it). */
+export function parseSection(text: string | undefined, name: SectionName, file: string): Record<string, unknown> {
   if (text === undefined) return {};
   try {
     const value = JSON.parse(text) as unknown;
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, Entry>) : {};
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
   } catch {
-    return {};
+    // reported below
   }
+  if (debugTransform.enabled) debugTransform(`${file}: its "${name}" section is not a JSON object: read as empty`);
+  return {};
 }
 
+/** `value` if it passes the section's checks; else undefined, with a DEBUG=daft:transform line. */
+export function checkedEntry<Entry>(section: StoreSection<unknown>, key: string, value: unknown, file: string): Entry | undefined {
+  const problem = section.check(value);
+  if (problem === undefined) return value as Entry;
+  if (debugTransform.enabled) debugTransform(`${file}: entry "${key}" in "${section.name}" ignored: ${problem}`);
+  return undefined;
+}

@@ -1,34 +1,35 @@
 /**
  * The transformer: one per build (or per process, for the Node loader). It holds every cache —
- * file records, resolutions, project roots, whole-transform results — and turns a module's code
- * into the same code with build info injected into each `func(options, fn)` call.
+ * project roots, file stats, whole-transform results, the cache file — and turns a module's
+ * code into the same code with build info injected into each `func(options, fn)` call.
+ *
+ * This is the light part. A module whose cached transform still holds (warm-transforms.ts: same
+ * code, same settings, every file it was computed from unchanged by stat) is answered here with
+ * a few stats and a splice. Everything else goes to the cold part (cold-part.ts: parser,
+ * resolver, dependency hashing), created on first need, so a warm start never loads it.
  *
  * Synchronous by design: the Node loader calls it from `module.registerHooks`.
  */
-import { basename, dirname, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { basename, resolve } from "node:path";
 import type { SourceMap } from "magic-string";
-import { BUILD_INFO_VERSION, type BuildInfo } from "../build-info.js";
+import type { BuildInfo } from "../build-info.js";
+import { debugTransform } from "../debug/index.js";
 import { hashString } from "../hashing/xxhash.js";
-import { staticString, unwrapTypeWrappers, type AnyNode } from "./ast.js";
-import { codeClosure, type CanonicalMemo } from "./code-closure.js";
-import { dependencyHashes, type DependencyResult, type DependencyTarget } from "./dependency-hashes.js";
-import { FileRecords, type StoredFileEntry } from "./file-records.js";
-import { FsCache } from "./fs-cache.js";
-import { findFuncCalls, type FuncCall } from "./func-calls.js";
-import { applyInsertions, buildInfoOfInsertion, insertionFor, type Insertion } from "./inject.js";
-import { literalOptionInputs, readInputNames, resolveFunctionNode } from "./inputs.js";
-import { isRequireEdge, type ImportEdge } from "./module-imports.js";
-import { parseModule, parserIdentity, SourceSyntaxError, sourceKindOf } from "./parser.js";
+import { ProjectRoots } from "../project-root.js";
+import { compiledCallsFileBeside } from "./cache-location.js";
+import type { FileRecordStats } from "./cold/file-records.js";
+import { loadColdPart, type ColdPart } from "./cold-part.js";
+import { applyInsertions, insertionsFor, type Insertion } from "./inject.js";
+import { parserIdentity } from "./parser-identity.js";
 import { relativePath } from "./paths.js";
-import { PersistentStore } from "./persistent-store.js";
-import { ProjectRoots } from "./project-root.js";
-import { mightContainFunc, shouldTransform, transformablePath } from "./quick-check.js";
-import { Resolver, type Resolved } from "./resolver.js";
-import { analyseScopes } from "./scope.js";
-import { StatCache, type Stamp } from "./stamps.js";
-import { TsconfigPaths } from "./tsconfig-paths.js";
+import { PersistentStore, type StoreSection } from "./persistent-store.js";
+import { mightContainFunc } from "./quick-check.js";
+import { transformablePath } from "./source-files.js";
+import { StatCache } from "./stamps.js";
+import { buildInfoOf, transformEntryProblem, type TransformEntry } from "./stored-data.js";
 import { TRANSFORM_CACHE_VERSION } from "./versions.js";
-import { ABSOLUTE_KEYS, DEFAULT_MAX_DEPENDENCY_DEPTH, settingsKey, WarmTransforms, watchFilesOf, type TransformEntry } from "./warm-transforms.js";
+import { ABSOLUTE_KEYS, DEFAULT_MAX_DEPENDENCY_DEPTH, settingsKey, WarmTransforms, watchFilesOf, type StampKeys, type WarmMatch } from "./warm-transforms.js";
 
 export interface TransformerOptions {
   /**
@@ -55,60 +56,83 @@ export interface TransformResult {
   warnings: string[];
 }
 
+/**
+ * What became of a module a host loaded (see `transformLoaded`): its new code (undefined: keep
+ * it as it is) and whether another tool had compiled it; or why the build info could not go in.
+ */
+export type LoadedTransform = { code: string | undefined; compiledElsewhere: boolean } | { problem: string };
+
 export interface TransformerStats {
   /** transform() calls that got as far as the cheap check passing. */
   transforms: number;
   /** …of which answered from the warm cache, without parsing. */
   warmHits: number;
+  /** Modules compiled by another tool whose func calls had to be found by parsing. */
+  compiledParsed: number;
   /** How file records were obtained (parsed, byte-hashed, reused from the store or memory). */
-  files: FileRecords["stats"];
+  files: FileRecordStats;
 }
 
 export interface Transformer {
   /** The transformed module, or undefined when there is nothing to do (or it does not parse). */
   transform(code: string, id: string): TransformResult | undefined;
+  /**
+   * For a host that may receive code another tool already compiled from the file (a Node loader
+   * registered before daft's): `code` is what arrived for `id`. Build info always comes from
+   * the file as written, so every tool gets the same hashes; in compiled code it goes in at the
+   * func calls, matched in order and by input names.
+   */
+  transformLoaded(code: string, id: string): LoadedTransform;
   /** A watcher saw `file` change, appear or disappear. */
   invalidate(file: string): void;
   /** Forget everything learnt from the file system (but keep the persistent cache file). */
   invalidateAll(): void;
   /** Writes the persistent cache (no-op without `persistentCacheFile`). */
   save(): void;
-  mightContainFunc(code: string): boolean;
-  shouldTransform(id: string, code?: string): boolean;
+  /** Whether `save()` has something to write. */
+  readonly unsaved: boolean;
   readonly stats: TransformerStats;
 }
 
 export { DEFAULT_MAX_DEPENDENCY_DEPTH };
-/** Build info lists at most this many closure files; larger closures omit `depsFiles`. */
-export const MAX_DEPS_FILES = 200;
-/** Packages that are the runtime itself: always counted by version, never descended. */
-const RUNTIME_PACKAGES = ["daft"];
+
+/** The build info of a module's calls, and the insertions that put it into the module's code. */
+interface Injection {
+  buildInfos: BuildInfo[];
+  insertions: Insertion[];
+}
+
+/** Where a module stands: its project root, its path relative to it, the settings its entry must have. */
+interface Place {
+  root: string;
+  rel: string;
+  settings: string;
+}
 
 export function createTransformer(options: TransformerOptions = {}): Transformer {
   return new DaftTransformer(options);
 }
 
-/** A freshly computed entry, with its closure's file paths (absolute) still to be stamped. */
-interface ComputedEntry {
-  insertions: Insertion[];
-  buildInfos: BuildInfo[];
-  warnings: string[];
-  files: Set<string>;
-}
-
 class DaftTransformer implements Transformer {
-  private readonly fs = new FsCache();
   private readonly fileStats = new StatCache();
-  private readonly roots = new ProjectRoots(this.fs);
-  private readonly tsconfig: TsconfigPaths;
-  private readonly resolver: Resolver;
-  private readonly records: FileRecords;
-  private readonly store: PersistentStore<StoredFileEntry, TransformEntry> | undefined;
+  private readonly roots = new ProjectRoots();
+  private readonly store: PersistentStore | undefined;
+  private readonly keys: StampKeys;
+  /** The cache file's whole-transform entries. */
+  private readonly stored: StoreSection<TransformEntry> | undefined;
   private readonly warm: WarmTransforms;
   private readonly maxDepth: number;
   private readonly fixedRoot: string | undefined;
   private readonly reportWarning: (message: string) => void;
-  readonly stats: TransformerStats;
+  private coldPart: ColdPart | undefined;
+  /** What each entry injects, made once per entry (see injectionOf). */
+  private readonly injections = new WeakMap<TransformEntry, Injection>();
+  readonly stats: TransformerStats = {
+    transforms: 0,
+    warmHits: 0,
+    compiledParsed: 0,
+    files: { parsed: 0, hashed: 0, reusedStored: 0, reusedMemory: 0 },
+  };
 
   constructor(options: TransformerOptions) {
     const depth = options.maxDependencyDepth ?? DEFAULT_MAX_DEPENDENCY_DEPTH;
@@ -118,297 +142,177 @@ class DaftTransformer implements Transformer {
     this.maxDepth = depth;
     this.fixedRoot = options.root === undefined ? undefined : resolve(options.root);
     this.reportWarning = options.onWarning ?? (() => {});
-    const internalWarning = (message: string): void => this.reportWarning(`daft transform: ${message}`);
-    this.tsconfig = new TsconfigPaths(internalWarning);
-    this.resolver = new Resolver(this.fs, this.tsconfig, RUNTIME_PACKAGES);
-    const store = options.persistentCacheFile
-      ? new PersistentStore<StoredFileEntry, TransformEntry>(resolve(options.persistentCacheFile), {
+    this.store = options.persistentCacheFile
+      ? new PersistentStore(resolve(options.persistentCacheFile), {
           version: TRANSFORM_CACHE_VERSION,
           parser: parserIdentity,
-          onWarning: internalWarning,
+          onWarning: (message) => this.reportWarning(`daft transform: ${message}`),
         })
       : undefined;
-    this.store = store;
-    this.records = new FileRecords(store as PersistentStore<StoredFileEntry, unknown> | undefined, this.fileStats);
-    this.warm = new WarmTransforms((file) => store?.getTransform(file), this.fileStats, store ?? ABSOLUTE_KEYS);
-    this.stats = { transforms: 0, warmHits: 0, files: this.records.stats };
-  }
-
-  mightContainFunc(code: string): boolean {
-    return mightContainFunc(code);
-  }
-
-  shouldTransform(id: string, code?: string): boolean {
-    return shouldTransform(id, code);
+    this.keys = this.store ?? ABSOLUTE_KEYS;
+    this.stored = this.store?.section<TransformEntry>("transforms", transformEntryProblem);
+    const stored = this.stored;
+    this.warm = new WarmTransforms((file) => stored?.get(file), this.fileStats, this.keys);
   }
 
   transform(code: string, id: string): TransformResult | undefined {
     const file = transformablePath(id);
     if (file === undefined || !mightContainFunc(code)) return undefined;
-    this.stats.transforms++;
-    const absolute = resolve(file);
-    const root = this.fixedRoot ?? this.roots.rootOf(absolute);
+    return this.transformFile(code, resolve(file), hashString(code));
+  }
+
+  transformLoaded(code: string, id: string): LoadedTransform {
+    const path = transformablePath(id);
+    if (path === undefined || !mightContainFunc(code)) return { code: undefined, compiledElsewhere: false };
+    const file = resolve(path);
     const source = hashString(code);
-    const settings = settingsKey(this.maxDepth, this.warm.keys.key(root));
-
-    const match = this.warm.find(absolute, source, settings);
-    const warm = match && (match.holds ? match.entry : this.confirmed(absolute, match.entry));
-    if (warm) {
-      this.stats.warmHits++;
-      this.warm.remember(absolute, warm);
-      for (const warning of warm.warnings) this.reportWarning(warning);
-      return warm.insertions.length === 0 ? undefined : this.result(code, absolute, warm);
-    }
-
-    const computed = new ModuleTransform(code, absolute, root, this).run();
-    if (!computed) return undefined;
-    const { entry: fresh, complete } = computed;
-    for (const warning of fresh.warnings) this.reportWarning(warning);
-    const entry: TransformEntry = {
-      source,
-      settings,
-      insertions: fresh.insertions,
-      warnings: fresh.warnings,
-      stamps: this.stampsOf(fresh.files),
-    };
-    if (complete) this.remember(absolute, entry);
-    return entry.insertions.length === 0 ? undefined : this.result(code, absolute, entry, fresh.buildInfos);
+    const place = this.placeOf(file);
+    const match = this.warm.find(file, source, place.settings);
+    // A cached transform of this very code that holds: it is the file as written (no need to read it).
+    const written = match?.holds ? code : readFileSync(file, "utf8");
+    if (written === code) return { code: this.transformFile(code, file, source, place, match)?.code, compiledElsewhere: false };
+    const original = mightContainFunc(written) ? this.transformFile(written, file, hashString(written), place) : undefined;
+    if (!original) return { code: undefined, compiledElsewhere: true };
+    const injected = this.cold().injectCompiled(code, file, original.buildInfos);
+    return "problem" in injected ? injected : { code: injected.code, compiledElsewhere: true };
   }
 
   invalidate(file: string): void {
     const path = resolve(transformablePath(file) ?? file);
-    this.records.forget(path);
-    this.fs.forget(path);
-    this.fs.forget(dirname(path));
-    this.resolver.forgetAll();
+    this.fileStats.forget(path);
     this.warm.forgetAll();
+    this.coldPart?.invalidate(path);
     const name = basename(path);
     if (name === "package.json" || name === "pnpm-workspace.yaml") this.roots.forgetAll();
-    if (name === "package.json" || /^tsconfig.*\.json$/.test(name) || /^jsconfig.*\.json$/.test(name)) this.tsconfig.forgetAll();
   }
 
   invalidateAll(): void {
-    this.records.forgetAll();
-    this.fs.forgetAll();
-    this.resolver.forgetAll();
+    this.fileStats.forgetAll();
     this.roots.forgetAll();
-    this.tsconfig.forgetAll();
     this.warm.forgetAll();
+    this.coldPart?.invalidateAll();
   }
 
+  /** Only the cold part makes entries, so only it has anything to write. */
   save(): void {
-    this.store?.save();
+    this.coldPart?.save();
   }
 
-  // ---- used by ModuleTransform ----
-
-  resolve(specifier: string, importer: string, viaRequire: boolean): Resolved {
-    return this.resolver.resolve(specifier, importer, viaRequire ? "require" : "import");
+  get unsaved(): boolean {
+    return this.coldPart?.unsaved ?? false;
   }
 
-  dependencies(file: string, targets: DependencyTarget[], root: string, warn: (message: string) => void): DependencyResult {
-    return dependencyHashes(targets, {
-      records: this.records,
-      resolver: this.resolver,
-      file,
-      root,
-      maxDepth: this.maxDepth,
-      warn,
-    });
+  /** `transform` of a file's code, with one `DEBUG=daft:transform` line per module. */
+  private transformFile(
+    code: string,
+    file: string,
+    source: string,
+    place = this.placeOf(file),
+    match = this.warm.find(file, source, place.settings),
+  ): TransformResult | undefined {
+    if (!debugTransform.enabled) return this.answer(code, file, source, place, match);
+    const warmBefore = this.stats.warmHits;
+    const started = performance.now();
+    const result = this.answer(code, file, source, place, match);
+    const took = (performance.now() - started).toFixed(2);
+    const how = this.stats.warmHits > warmBefore ? "warm cache" : "parsed";
+    if (!result) debugTransform(`${file}: no func calls (${took}ms)`);
+    else debugTransform(`${file}: ${result.buildInfos.length} func call(s), ${result.watchFiles.length} closure file(s), ${how} (${took}ms)`);
+    return result;
   }
 
-  // ---- warm cache ----
+  private answer(code: string, file: string, source: string, place: Place, match: WarmMatch | undefined): TransformResult | undefined {
+    this.stats.transforms++;
+    const warm = match && (match.holds ? match.entry : this.confirmed(file, match.entry));
+    if (warm) {
+      const injection = this.injectionOf(code, warm, place.rel);
+      if (injection) {
+        this.stats.warmHits++;
+        this.warm.remember(file, warm);
+        for (const warning of warm.warnings) this.reportWarning(warning);
+        return this.result(code, file, warm, injection);
+      }
+      // Made from this code, yet its calls are not where it says: not an entry this transform wrote.
+      if (debugTransform.enabled) debugTransform(`${file}: cached transform ignored: its call positions do not fit the code`);
+    }
+
+    const computed = this.cold().compute(code, file, place.root);
+    const entry: TransformEntry = { source, settings: place.settings, ...computed.entry };
+    for (const warning of entry.warnings) this.reportWarning(warning);
+    if (computed.complete) {
+      this.warm.remember(file, entry);
+      this.stored?.set(file, entry);
+    }
+    return this.result(code, file, entry, this.injectionOf(code, entry, place.rel)!);
+  }
 
   /**
-   * An entry whose files do not all hold by stat is still good if their contents are unchanged
-   * (touched, checked out again, copied without timestamps): confirmed by content hash, it is
-   * kept with fresh stamps so the next process answers it by stat again.
+   * The build info of an entry's calls and the text that goes into `code` (the code the entry
+   * was made from), made from the entry's data; undefined when its positions do not fit the
+   * code. Kept with the entry: a module transformed again unchanged (a rebuild, a watcher)
+   * reuses it.
+   */
+  private injectionOf(code: string, entry: TransformEntry, rel: string): Injection | undefined {
+    const known = this.injections.get(entry);
+    if (known) return known;
+    const buildInfos = entry.calls.map((call) => buildInfoOf(call, rel));
+    const insertions = insertionsFor(code, entry.calls, buildInfos);
+    if (!insertions) return undefined;
+    const injection = { buildInfos, insertions };
+    this.injections.set(entry, injection);
+    return injection;
+  }
+
+  /** The project root of a file, its path relative to it, and the settings an entry for it must have. */
+  private placeOf(file: string): Place {
+    const root = this.fixedRoot ?? this.roots.rootOf(file);
+    return { root, rel: relativePath(root, file), settings: settingsKey(this.maxDepth, this.keys.key(root)) };
+  }
+
+  /**
+   * An entry whose files do not all hold by stat is still good if their contents are unchanged:
+   * confirmed by content hash, it is kept with fresh stamps so the next process answers it by
+   * stat again.
    */
   private confirmed(file: string, entry: TransformEntry): TransformEntry | undefined {
-    const keys = this.warm.keys;
-    for (const [key, , , hash] of entry.stamps) {
-      if (this.records.get(keys.absolute(key)).contentHash !== hash) return undefined;
-    }
-    const stamps = entry.stamps.map(([key]) => this.records.stampOf(keys.absolute(key), key));
+    const stamps = this.cold().confirm(entry);
+    if (!stamps) return undefined;
     const refreshed = { ...entry, stamps };
-    if (JSON.stringify(stamps) !== JSON.stringify(entry.stamps)) this.store?.setTransform(file, refreshed);
+    if (JSON.stringify(stamps) !== JSON.stringify(entry.stamps)) this.stored?.set(file, refreshed);
     return refreshed;
   }
 
-  private stampsOf(files: Set<string>): Stamp[] {
-    const keys = this.warm.keys;
-    return [...files].map((path) => this.records.stampOf(path, keys.key(path))).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  private cold(): ColdPart {
+    if (!this.coldPart) {
+      if (debugTransform.enabled) debugTransform("loading the cold part (parser, resolver, dependency hashing)");
+      this.coldPart = loadColdPart()({
+        fileStats: this.fileStats,
+        store: this.store,
+        compiledCallsFile: this.store && compiledCallsFileBeside(this.store.file),
+        keys: this.keys,
+        maxDepth: this.maxDepth,
+        stats: this.stats,
+        warn: (message) => this.reportWarning(`daft transform: ${message}`),
+      });
+    }
+    return this.coldPart;
   }
 
-  private remember(file: string, entry: TransformEntry): void {
-    this.warm.remember(file, entry);
-    this.store?.setTransform(file, entry);
-  }
-
-  private result(code: string, file: string, entry: TransformEntry, known?: BuildInfo[]): TransformResult {
-    const injected = applyInsertions(code, entry.insertions, file);
-    const keys = this.warm.keys;
-    let buildInfos = known;
+  private result(code: string, file: string, entry: TransformEntry, { buildInfos, insertions }: Injection): TransformResult | undefined {
+    if (insertions.length === 0) return undefined;
+    const injected = applyInsertions(code, insertions, file);
+    const keys = this.keys;
     let watchFiles: string[] | undefined;
     return {
       code: injected.code,
       get map() {
         return injected.map;
       },
-      get buildInfos() {
-        return (buildInfos ??= entry.insertions.map(([, text]) => buildInfoOfInsertion(text)));
-      },
+      buildInfos,
       get watchFiles() {
         return (watchFiles ??= watchFilesOf(entry, keys));
       },
       warnings: entry.warnings,
     };
-  }
-}
-
-/** The work of transforming one module (cold path). */
-class ModuleTransform {
-  private readonly warnings = new Set<string>();
-  private readonly rel: string;
-
-  constructor(
-    private readonly code: string,
-    private readonly file: string,
-    private readonly root: string,
-    private readonly transformer: DaftTransformer,
-  ) {
-    this.rel = relativePath(root, file);
-  }
-
-  run(): { entry: ComputedEntry; complete: boolean } | undefined {
-    let program: AnyNode;
-    try {
-      program = parseModule(this.code, sourceKindOf(this.file)!).program as unknown as AnyNode;
-    } catch (error) {
-      if (!(error instanceof SourceSyntaxError)) throw error;
-      const where = error.line !== undefined ? `${this.rel}:${error.line}:${(error.column ?? 0) + 1}` : this.rel;
-      const message = `daft transform: ${where}: syntax error, file not transformed: ${error.message}`;
-      return {
-        entry: { insertions: [], buildInfos: [], warnings: [message], files: new Set() },
-        complete: false,
-      };
-    }
-    const analysis = analyseScopes(program);
-    const { calls, skipped } = findFuncCalls(analysis);
-    for (const { node, reason } of skipped) this.warn(node, `${describeCall(node)} is not transformed: ${reason}`);
-    if (calls.length === 0) {
-      return { entry: this.entry([], [], new Set()), complete: true };
-    }
-
-    const fileEdges = analysis.imports;
-    const fileLevelEdges = sideEffectEdges(program, fileEdges);
-    const memo: CanonicalMemo = new Map();
-    const depsByLevel1 = new Map<string, DependencyResult>();
-    const insertions: Insertion[] = [];
-    const buildInfos: BuildInfo[] = [];
-    const files = new Set<string>();
-    let complete = true;
-
-    for (const call of calls) {
-      const closure = codeClosure(call.fn, analysis, fileEdges, memo);
-      const targets: DependencyTarget[] = [
-        ...closure.imports.map((item) => this.target(item.source, item.viaRequire)),
-        ...closure.inlineEdges.map((edge) => this.target(edge.specifier, isRequireEdge(edge))),
-        ...fileLevelEdges.map((edge) => this.target(edge.specifier, isRequireEdge(edge))),
-      ];
-      const key = targets.map((target) => resolvedKey(target.resolved)).sort().join("\n");
-      let deps = depsByLevel1.get(key);
-      if (!deps) {
-        deps = this.transformer.dependencies(this.file, targets, this.root, (message) => this.warnings.add(`daft transform: ${message}`));
-        depsByLevel1.set(key, deps);
-      }
-      complete &&= deps.complete;
-      for (const path of deps.stamps.keys()) files.add(path);
-
-      const names = this.inputNames(call);
-      // Same key order as the injected literal, so both read alike.
-      const info: BuildInfo = {
-        v: BUILD_INFO_VERSION,
-        codeHash: closure.codeHash,
-        depsHashes: deps.depsHashes,
-        ...(names ? { inputs: names.inputs, defaults: names.defaults } : {}),
-        file: this.rel,
-        ...(deps.depsFiles.length <= MAX_DEPS_FILES ? { depsFiles: deps.depsFiles } : {}),
-      };
-      buildInfos.push(info);
-      insertions.push(insertionFor(this.code, call.node, info));
-    }
-    return { entry: this.entry(insertions, buildInfos, files), complete };
-  }
-
-  private entry(insertions: Insertion[], buildInfos: BuildInfo[], files: Set<string>): ComputedEntry {
-    return { insertions, buildInfos, warnings: [...this.warnings], files };
-  }
-
-  private target(specifier: string, viaRequire: boolean): DependencyTarget {
-    return { resolved: this.transformer.resolve(specifier, this.file, viaRequire), importer: this.file };
-  }
-
-  private inputNames(call: FuncCall): { inputs: string[]; defaults: string[] } | undefined {
-    const read = readInputNames(resolveFunctionNode(call.fn, call.scope));
-    if (read.ok) return read.names;
-    const explicit = literalOptionInputs(call.options);
-    if (explicit) return { inputs: explicit, defaults: [] };
-    this.warn(
-      call.node,
-      `${describeCall(call.node)}: ${read.problem}. Its input names are not injected; name them with ` +
-        `func({ …, inputs: ["a", "b"] }, fn), or write the function as ({ a, b }) => …`,
-    );
-    return undefined;
-  }
-
-  private warn(node: AnyNode, message: string): void {
-    const loc = node.loc as { start?: { line: number; column: number } } | undefined;
-    const where = loc?.start ? `${this.rel}:${loc.start.line}:${loc.start.column + 1}` : this.rel;
-    this.warnings.add(`daft transform: ${where}: ${message}`);
-  }
-}
-
-/** `func({ output: "x" }, …)` → `func call with output "x"`, to name the node in messages. */
-function describeCall(call: AnyNode): string {
-  const options = (call.arguments as AnyNode[])[0];
-  const object = options ? unwrapTypeWrappers(options) : undefined;
-  if (object?.type === "ObjectExpression") {
-    for (const property of object.properties as AnyNode[]) {
-      const key = property.key as AnyNode | undefined;
-      if (property.type === "ObjectProperty" && key && (key.name === "output" || staticString(key) === "output")) {
-        const output = staticString(property.value as AnyNode);
-        if (output !== undefined) return `func call with output "${output}"`;
-      }
-    }
-  }
-  return "func call";
-}
-
-/**
- * Module-level edges every node of the file depends on: `import "./setup"` and a top-level
- * `require("./setup")` statement run code whose effects any function may rely on.
- */
-function sideEffectEdges(program: AnyNode, edges: ImportEdge[]): ImportEdge[] {
-  const result = edges.filter((edge) => edge.kind === "side-effect");
-  for (const statement of program.body as AnyNode[]) {
-    if (statement.type !== "ExpressionStatement") continue;
-    const expression = statement.expression as AnyNode;
-    const edge = edges.find((candidate) => candidate.kind === "require" && candidate.start === expression.start);
-    if (edge) result.push(edge);
-  }
-  return result;
-}
-
-function resolvedKey(resolved: Resolved): string {
-  switch (resolved.type) {
-    case "file":
-      return `f:${resolved.path}`;
-    case "package":
-      return `p:${resolved.name}@${resolved.version}`;
-    case "builtin":
-      return `b:${resolved.name}`;
-    case "unresolved":
-      return `u:${resolved.specifier}`;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Versions of what the transform computes. Each is bumped when its output changes shape, so
  * hashes (and cache files) of an older daft are never compared with new ones. They live in this
- * small module, not next to the code they describe, so that the Node loader's start-up path can
+ * small module, not next to the code they describe, so that the light part (transformer.ts) can
  * check a cache file's version without loading the parser-side code.
  */
 import { BUILD_INFO_VERSION } from "../build-info.js";
@@ -12,8 +12,8 @@ export const NORMALISER_VERSION = 1;
 /** What goes into a code hash (code-closure.ts). */
 export const CODE_HASH_VERSION = 1;
 
-/** The layout of the transform cache file and of its entries (persistent-store.ts, warm-transforms.ts). */
-const CACHE_LAYOUT_VERSION = 2;
+/** The layout of the transform cache file and of its entries (persistent-store.ts, stored-data.ts). */
+const CACHE_LAYOUT_VERSION = 3;
 
 /** The version a transform cache file must have to be read. */
 export const TRANSFORM_CACHE_VERSION = `${CACHE_LAYOUT_VERSION}.${NORMALISER_VERSION}.${CODE_HASH_VERSION}.${BUILD_INFO_VERSION}`;

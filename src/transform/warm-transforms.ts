@@ -9,27 +9,11 @@
  * stats is not necessarily stale (a file may have been touched, not changed): the transformer
  * then compares content hashes (see transformer.ts); this module only answers by stat.
  *
- * Kept small and free of parser-side code on purpose: the Node loader's start-up path bundles it
- * and answers every unchanged module with it, without loading the transformer.
+ * Part of the light part (see transformer.ts): free of parser-side code, so the Node loader's
+ * start-up bundle answers every unchanged module with it, without loading the cold part.
  */
-import type { Insertion } from "./inject.js";
-import { stampHolds, type Stamp, type StatCache } from "./stamps.js";
-
-/** What the cache keeps of one transformed module: enough to rebuild the output without parsing. */
-export interface TransformEntry {
-  /** Hash of the code the entry was made from. */
-  source: string;
-  /** See `settingsKey`. */
-  settings: string;
-  /** Where the build info goes, and its text (see inject.ts). */
-  insertions: Insertion[];
-  warnings: string[];
-  /**
-   * Every file the output was computed from (the closure's files, package manifests, tsconfigs),
-   * sorted by key; these are also the files a bundler is asked to watch.
-   */
-  stamps: Stamp[];
-}
+import { stampHolds, type StatCache } from "./stamps.js";
+import type { TransformEntry } from "./stored-data.js";
 
 /** How paths in stamps are written: relative to the cache file's folder, or absolute without one. */
 export interface StampKeys {
@@ -41,6 +25,7 @@ export const ABSOLUTE_KEYS: StampKeys = { key: (path) => path, absolute: (key) =
 
 /** How many import levels get a dependency hash unless `maxDependencyDepth` says otherwise. */
 export const DEFAULT_MAX_DEPENDENCY_DEPTH = 8;
+
 
 /** The settings an entry depends on besides files: the dependency depth and the project root. */
 export function settingsKey(maxDepth: number, rootKey: string): string {

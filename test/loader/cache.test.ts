@@ -2,15 +2,15 @@
  * The loader's caches across runs, on both hook APIs (Node 20: module.register, whose hooks
  * thread saves when the main thread exits; Node 24: module.registerHooks). A warm start
  * answers every module from the cache file without parsing; modules that never mention daft
- * are not even handed to the transform; the file lives in node_modules/.cache/daft, or in the
- * OS temp folder when that cannot be written; processes running at once do not spoil it.
+ * are not even handed to the transform; the file lives in node_modules/.cache/daft, or in a
+ * private folder of the user's when that cannot be written; processes running at once do not
+ * spoil it.
  */
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { removeTempDirs } from "../helpers/fixture.js";
+import { findFiles } from "../helpers/cache-files.js";
+import { makeTempDir, removeTempDirs } from "../helpers/fixture.js";
 import { copyLoaderFixture, expectedBuildInfos, hashesByOutput, hashesOf, LOADER, NODE_VERSIONS, runPipeline, runWithStats } from "../helpers/loader-fixture.js";
 
 afterAll(removeTempDirs);
@@ -54,22 +54,21 @@ describe("loader caches", () => {
     expect(after.stats.warmHits).toBe(after.stats.transforms);
   }, 120_000);
 
-  it.concurrent.each(VERSIONS)("on Node $major: falls back to the OS temp folder when node_modules/.cache cannot be written", async ({ binary }) => {
+  it.concurrent.each(VERSIONS)("on Node $major: falls back to a private folder of the user's when node_modules/.cache cannot be written", async ({ binary }) => {
     const node = await binary();
     const copy = copyLoaderFixture();
     // A file where the folder should be: nothing can be created under it, whoever runs the test.
     mkdirSync(copy.path("node_modules"), { recursive: true });
     writeFileSync(copy.path("node_modules/.cache"), "not a folder");
-    const fallback = join(tmpdir(), `daft-cache-${createHash("sha256").update(copy.dir).digest("hex").slice(0, 16)}`);
-    try {
-      const cold = await runWithStats(node, copy.dir, [...LOADER, "run.mjs"]);
-      expect(cold.stats.warmHits).toBe(0);
-      expect(existsSync(join(fallback, "transform.json"))).toBe(true);
-      const warm = await runWithStats(node, copy.dir, [...LOADER, "run.mjs"]);
-      expect(warm.stats.warmHits).toBe(warm.stats.transforms);
-      expect(warm.stats.files.parsed).toBe(0);
-    } finally {
-      rmSync(fallback, { recursive: true, force: true });
-    }
+    const cacheHome = makeTempDir();
+    const env = { XDG_CACHE_HOME: cacheHome };
+    const cold = await runWithStats(node, copy.dir, [...LOADER, "run.mjs"], env);
+    expect(cold.stats.warmHits).toBe(0);
+    const [cacheFile] = findFiles(cacheHome, "transform.json");
+    expect(cacheFile).toBe(join(cacheHome, "daft", basename(dirname(cacheFile!)), "transform.json"));
+    expect(statSync(dirname(cacheFile!)).mode & 0o777).toBe(0o700);
+    const warm = await runWithStats(node, copy.dir, [...LOADER, "run.mjs"], env);
+    expect(warm.stats.warmHits).toBe(warm.stats.transforms);
+    expect(warm.stats.files.parsed).toBe(0);
   }, 120_000);
 });

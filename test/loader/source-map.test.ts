@@ -9,7 +9,7 @@ import { SourceMap } from "node:module";
 import { transformSync } from "esbuild";
 import { describe, expect, it } from "vitest";
 import type { BuildInfo } from "../../src/build-info.js";
-import { ForeignCodeInjector } from "../../loader/foreign-code.js";
+import { ForeignCodeInjector } from "../../src/transform/cold/foreign-code.js";
 
 const SOURCE = `import { func } from "daft";
 

@@ -13,7 +13,7 @@ afterAll(removeTempDirs);
 /** One line per entry of package.json "exports" (code entries; `./package.json` is data). */
 const EXPORTED: Record<string, string[]> = {
   ".": ["CacheConfig", "DaftError", "DefinitionError", "DiskCache", "InputHashError", "MemoryCache", "NodeError", "NotStorableError", "NotTransferableError", "Pipeline", "PipelineOnImportError", "ResolutionError", "Runner", "UnhashableValueError", "func", "hashValue", "pipelineToDot", "pipelineToMermaid", "pipelineToSvg"],
-  "./transform": ["DEFAULT_MAX_DEPENDENCY_DEPTH", "MAX_DEPS_FILES", "createTransformer", "mightContainFunc", "shouldTransform", "transformCode", "transformablePath"],
+  "./transform": ["DEFAULT_MAX_DEPENDENCY_DEPTH", "IN_NODE_MODULES", "MAX_DEPS_FILES", "NAMES_DAFT", "SOURCE_ID", "SOURCE_PATH", "TRANSFORM_CACHE_FILE", "createTransformer", "isInNodeModules", "mentionsDaft", "mightContainFunc", "shouldTransform", "transformCacheFile", "transformCode", "transformablePath"],
   "./vite": ["daft", "default"],
   "./rollup": ["daft", "default"],
   "./esbuild": ["daft", "default"],

@@ -10,7 +10,7 @@
  */
 import { rmdirSync } from "node:fs";
 import { join, sep } from "node:path";
-import { removeQuietly } from "./atomic-write.js";
+import { removeQuietly } from "../../fs/atomic-write.js";
 import { LEGACY, type CacheLayout } from "./layout.js";
 import { isAbandonedTemp, readdirQuietly, statQuietly } from "./temp-files.js";
 

@@ -26,7 +26,7 @@ import { layoutOf, type CacheLayout } from "./layout.js";
 import { MetaStore } from "./meta-store.js";
 import { StoreSession } from "./store-session.js";
 import { abandonedTempsIn } from "./temp-files.js";
-import { removeQuietly } from "./atomic-write.js";
+import { removeQuietly } from "../../fs/atomic-write.js";
 import type { IndexedEntry, Totals } from "./value-store.js";
 import { debugCache } from "../../debug/index.js";
 

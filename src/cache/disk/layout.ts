@@ -5,7 +5,7 @@
  *   <cacheDir>/values/data.mdb, lock.mdb       the LMDB environment holding values (value-store.ts)
  *   <cacheDir>/values/verified.json            the data file's state as daft last wrote it (store-env.ts)
  *   <cacheDir>/meta/s<2 hex>.<version>.json    flat-cache files: latest signatures (meta-store.ts)
- *   .<final name>.<host>-<pid>-<thread>-<n>.tmp   a file being written, next to its final name
+ *   .<final name>.<host>-<pid>-<thread>-<n>.tmp   a file being written, next to its final name (src/fs/temp-name.ts)
  *
  * Earlier versions of daft kept one file per value, and a size counter and an eviction lock:
  *
@@ -14,9 +14,7 @@
  *
  * Those are never read (a value stored that way is a miss); `clear()` and `prune()` remove them.
  */
-import { hostname } from "node:os";
 import { join } from "node:path";
-import { threadId } from "node:worker_threads";
 import { hashString } from "../../hashing/xxhash.js";
 
 export const VALUES_DIR = "values";
@@ -53,29 +51,4 @@ export function layoutOf(cacheDir: string): CacheLayout {
  */
 export function blobIdOf(key: string): string {
   return HEX_KEY.test(key) ? key : hashString(`daft-blob-key\u0000${key}`);
-}
-
-/**
- * A short tag of this machine, so a scan can tell a temp file of a dead process on this host
- * (safe to delete now) from one of another host sharing the directory (left alone until old).
- */
-export const HOST_TAG = hashString(hostname()).slice(0, 8);
-
-let tempCounter = 0;
-
-/**
- * A temp name beside `finalName`, unique among live writers: host, pid and thread tell writers
- * apart, the counter tells one writer's files apart. The leading dot keeps it out of listings.
- */
-export function tempNameFor(finalName: string): string {
-  tempCounter += 1;
-  return `.${finalName}.${HOST_TAG}-${process.pid}-${threadId}-${tempCounter}.tmp`;
-}
-
-const TEMP_NAME = /^\..+\.([0-9a-f]{8})-(\d+)-(\d+)-(\d+)\.tmp$/;
-
-/** Who wrote a temp file, or undefined when the name is not one of our temp names. */
-export function parseTempName(name: string): { host: string; pid: number } | undefined {
-  const match = TEMP_NAME.exec(name);
-  return match ? { host: match[1]!, pid: Number(match[2]) } : undefined;
 }

@@ -9,7 +9,7 @@
  */
 import { hashString } from "../../hashing/xxhash.js";
 import type { NodeSignature } from "../types.js";
-import { removeQuietly } from "./atomic-write.js";
+import { removeQuietly } from "../../fs/atomic-write.js";
 import { VersionedDocs } from "./versioned-docs.js";
 
 export interface MetaRecord {

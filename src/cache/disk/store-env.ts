@@ -29,7 +29,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from "node:
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type * as Lmdb from "lmdb";
-import { writeFileAtomic, removeTreeQuietly } from "./atomic-write.js";
+import { writeFileAtomic, removeTreeQuietly } from "../../fs/atomic-write.js";
 import { debugCache } from "../../debug/index.js";
 
 type LmdbModule = typeof Lmdb;

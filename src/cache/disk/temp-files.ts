@@ -1,11 +1,11 @@
 /**
- * Temp files left by writers (see atomic-write.ts and layout.ts's temp names), and telling
+ * Temp files left by writers (see src/fs/atomic-write.ts and src/fs/temp-name.ts), and telling
  * whose they are: a temp file of a dead process on this host can go at once, one of another
  * host sharing the directory only once it is a day old.
  */
 import { readdirSync, statSync } from "node:fs";
 import { sep } from "node:path";
-import { HOST_TAG, parseTempName } from "./layout.js";
+import { HOST_TAG, parseTempName } from "../../fs/temp-name.js";
 
 /** Temp files of writers on other hosts are only presumed abandoned after this long. */
 const FOREIGN_TEMP_MAX_AGE_MS = 24 * 60 * 60 * 1000;

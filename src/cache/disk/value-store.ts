@@ -15,7 +15,7 @@
  */
 import { rmdirSync, statSync } from "node:fs";
 import { join, sep } from "node:path";
-import { removeQuietly } from "./atomic-write.js";
+import { removeQuietly } from "../../fs/atomic-write.js";
 import { readdirQuietly } from "./temp-files.js";
 import { DATA_FILE, LOCK_FILE, VERIFIED_FILE, openStoreEnv, quarantine, type StoreEnv } from "./store-env.js";
 import { debugCache } from "../../debug/index.js";

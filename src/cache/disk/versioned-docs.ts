@@ -29,7 +29,7 @@
  */
 import { readdirSync } from "node:fs";
 import { sep } from "node:path";
-import { publishNew, removeQuietly, sleepSync, tempPathBeside } from "./atomic-write.js";
+import { publishNew, removeQuietly, sleepSync, tempPathBeside } from "../../fs/atomic-write.js";
 import { loadFlatCacheFile, saveFlatCacheFile } from "./flat-cache-file.js";
 
 const VERSIONED_FILE = /^([a-z0-9-]+)\.(\d+)\.json$/;

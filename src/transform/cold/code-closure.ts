@@ -12,11 +12,12 @@ import type { AnyNode } from "./ast.js";
 import type { ImportEdge } from "./module-imports.js";
 import { canonicalText } from "./normalise.js";
 import { referencesWithin, type ScopeAnalysis } from "./scope.js";
-import { hashString } from "../hashing/xxhash.js";
-import { CODE_HASH_VERSION } from "./versions.js";
+import { compareCodeUnits } from "../../code-unit-order.js";
+import { hashString } from "../../hashing/xxhash.js";
+import { CODE_HASH_VERSION } from "../versions.js";
 
 /** Bumped (in versions.ts) whenever what goes into a code hash changes. */
-export { CODE_HASH_VERSION } from "./versions.js";
+export { CODE_HASH_VERSION } from "../versions.js";
 
 export interface ImportedBinding {
   source: string;
@@ -85,7 +86,7 @@ export function codeClosure(
     }
   }
 
-  const sortedImports = [...imports.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, value]) => value);
+  const sortedImports = [...imports.entries()].sort(([a], [b]) => compareCodeUnits(a, b)).map(([, value]) => value);
   definitions.sort();
   const text = [
     `daft-code-v${CODE_HASH_VERSION}`,

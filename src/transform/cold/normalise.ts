@@ -9,11 +9,11 @@
  * field is named, so omission cannot make two different trees collide).
  */
 import { IGNORED_KEYS, isNode, isThisParameter, isTypeOnly, isTypeWrapper, keepsOptionalFlag, unwrapTypeWrappers, type AnyNode } from "./ast.js";
-import { hashString } from "../hashing/xxhash.js";
+import { hashString } from "../../hashing/xxhash.js";
 import { importEdgeOf, type ImportEdge } from "./module-imports.js";
 
 /** Bumped (in versions.ts) whenever the canonical text changes shape. */
-export { NORMALISER_VERSION } from "./versions.js";
+export { NORMALISER_VERSION } from "../versions.js";
 
 export function canonicalText(node: AnyNode): string {
   const writer = new CanonicalWriter(undefined);

@@ -7,7 +7,7 @@
  * generated columns of the touched lines change, so this rewrites just those VLQ fields and
  * leaves every other mapping as the compiler wrote it.
  */
-import type { Insertion } from "../src/transform/inject.js";
+import type { Insertion } from "../inject.js";
 
 const MARKER = "sourceMappingURL=data:application/json";
 const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

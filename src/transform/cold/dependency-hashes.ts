@@ -11,10 +11,10 @@
  * so each hash covers everything up to its level, and does not depend on visiting order. Levels
  * beyond the end of the graph repeat the last hash. Cycles stop at already-counted files.
  */
-import { hashString } from "../hashing/xxhash.js";
+import { hashString } from "../../hashing/xxhash.js";
 import type { FileRecords } from "./file-records.js";
 import { isRequireEdge } from "./module-imports.js";
-import { relativePath } from "./paths.js";
+import { relativePath } from "../paths.js";
 import type { Resolved, Resolver } from "./resolver.js";
 
 export type DepsFile = [path: string, level: number, hash: string];

@@ -16,8 +16,9 @@ import { builtinModules } from "node:module";
 import { fileURLToPath } from "node:url";
 import { basename, dirname, join, resolve as resolvePath } from "node:path";
 import { createRequire } from "node:module";
-import type { FsCache } from "./fs-cache.js";
-import { isInNodeModules, isRelativeSpecifier, isAbsoluteSpecifier } from "./paths.js";
+import type { FsCache } from "../fs-cache.js";
+import { isRelativeSpecifier, isAbsoluteSpecifier } from "../paths.js";
+import { isInNodeModules } from "../source-files.js";
 import type { TsconfigPaths } from "./tsconfig-paths.js";
 
 export type Resolved =

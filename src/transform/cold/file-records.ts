@@ -13,13 +13,14 @@
  * stored parse is kept; only a real change re-parses.
  */
 import { readFileSync } from "node:fs";
-import { hashBytes, hashString } from "../hashing/xxhash.js";
+import { hashBytes, hashString } from "../../hashing/xxhash.js";
 import type { AnyNode } from "./ast.js";
 import type { ImportEdge, ImportKind } from "./module-imports.js";
 import { canonicalModule, NORMALISER_VERSION } from "./normalise.js";
 import { parseModule, sourceKindOf } from "./parser.js";
-import type { PersistentStore } from "./persistent-store.js";
-import { RACY_WINDOW_MS, StatCache, stampOf, type FileStat, type Stamp } from "./stamps.js";
+import type { StoreSection } from "../persistent-store.js";
+import type { StoredFileEntry } from "../stored-data.js";
+import { RACY_WINDOW_MS, stampOf, type FileStat, type Stamp, type StatCache } from "../stamps.js";
 
 export type FileKind = "source" | "asset" | "broken" | "missing";
 
@@ -36,34 +37,25 @@ export interface FileRecord {
   readAt: number;
 }
 
-/** The stored form: the record plus what validates it. Short keys keep the cache file small. */
-export interface StoredFileEntry {
-  /** size in bytes */
-  s: number;
-  /** mtime in ms */
-  m: number;
-  /** when the file was read (ms since epoch) */
-  c: number;
-  /** byte hash */
-  r: string;
-  /** the record */
-  k: FileKind;
-  h: string;
-  i: Array<[ImportKind, string]>;
-  p?: string;
+export interface FileRecordStats {
+  parsed: number;
+  hashed: number;
+  reusedStored: number;
+  reusedMemory: number;
 }
 
 const MISSING: FileRecord = { kind: "missing", contentHash: "missing", imports: [], stat: undefined, readAt: 0 };
 
 export class FileRecords {
   private readonly memory = new Map<string, FileRecord>();
-  /** Counters for benchmarks and tests: how records were obtained. */
-  readonly stats = { parsed: 0, hashed: 0, reusedStored: 0, reusedMemory: 0 };
 
   constructor(
-    private readonly store: PersistentStore<StoredFileEntry, unknown> | undefined,
+    /** The cache file's "files" section. */
+    private readonly store: StoreSection<StoredFileEntry> | undefined,
     /** Shared with the whole-transform cache, so each file is statted once per build. */
-    private readonly fileStats: StatCache = new StatCache(),
+    private readonly fileStats: StatCache,
+    /** Counters for benchmarks and tests: how records were obtained. */
+    readonly stats: FileRecordStats,
   ) {}
 
   get(file: string): FileRecord {
@@ -96,10 +88,10 @@ export class FileRecords {
   private load(file: string): FileRecord {
     const stat = this.fileStats.get(file);
     if (!stat) {
-      if (this.store?.getFile(file)) this.store.setFile(file, undefined);
+      if (this.store?.get(file)) this.store.set(file, undefined);
       return MISSING;
     }
-    const stored = this.store?.getFile(file);
+    const stored = this.store?.get(file);
     if (stored && stored.s === stat.size && stored.m === stat.mtimeMs && stored.c - stored.m >= RACY_WINDOW_MS) {
       this.stats.reusedStored++;
       return fromStored(stored, stat);
@@ -116,13 +108,13 @@ export class FileRecords {
       // Touched (mtime moved) but unchanged: keep the parse, refresh what validates it.
       this.stats.hashed++;
       const refreshed = { ...stored, s: stat.size, m: stat.mtimeMs, c: now };
-      this.store!.setFile(file, refreshed);
+      this.store!.set(file, refreshed);
       return fromStored(refreshed, stat);
     }
     const record = computeRecord(file, bytes, byteHash, stat, now);
     if (record.kind === "source") this.stats.parsed++;
     else this.stats.hashed++;
-    this.store?.setFile(file, {
+    this.store?.set(file, {
       s: stat.size,
       m: stat.mtimeMs,
       c: now,
@@ -147,7 +139,7 @@ function fromStored(entry: StoredFileEntry, stat: FileStat): FileRecord {
   };
 }
 
-function computeRecord(file: string, bytes: Buffer, byteHash: string, stat: FileStat, readAt: number): FileRecord {
+function computeRecord(file: string, bytes: Buffer, byteHash: string, stat: FileStat, readAt: number): FileRecord & { kind: StoredFileEntry["k"] } {
   const sourceKind = sourceKindOf(file);
   if (!sourceKind) return { kind: "asset", contentHash: byteHash, imports: [], stat, readAt };
   let code = bytes.toString("utf8");
@@ -161,7 +153,7 @@ function computeRecord(file: string, bytes: Buffer, byteHash: string, stat: File
 }
 
 /** The record of a parsed module: canonical hash and import edges from a single walk. */
-export function moduleRecord(program: AnyNode): Pick<FileRecord, "kind" | "contentHash" | "imports"> {
+export function moduleRecord(program: AnyNode): Pick<FileRecord, "contentHash" | "imports"> & { kind: "source" } {
   const { text, imports } = canonicalModule(program);
   return {
     kind: "source",

@@ -6,14 +6,15 @@
  * - `writeFileAtomic` renames it over the final name: last writer wins, readers holding the old
  *   file keep reading the old, complete inode;
  * - `publishNew` hard-links it to the final name, which fails if the name exists: a
- *   compare-and-swap on a file name, the basis of the metadata merge (versioned-docs.ts).
- * A process killed midway leaves at most a temp file, which scans delete once its writer is dead.
+ *   compare-and-swap on a file name, the basis of the disk cache's metadata merge
+ * A process killed midway leaves at most a temp file (named by temp-name.ts, so a scan can tell
+ * when its writer is dead). Used by the disk cache and by the transform's cache file.
  * There is no fsync: a killed process cannot lose data the kernel already has, and after a
  * power cut a damaged metadata file reads as empty (signatures only explain misses).
  */
 import { closeSync, linkSync, mkdirSync, openSync, renameSync, rmSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, sep } from "node:path";
-import { tempNameFor } from "./layout.js";
+import { tempNameFor } from "./temp-name.js";
 
 export function writeFileAtomic(finalPath: string, chunks: readonly Uint8Array[], options: { createDir?: boolean } = {}): void {
   const tempPath = writeTemp(finalPath, chunks, options);

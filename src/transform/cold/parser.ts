@@ -1,5 +1,5 @@
 /**
- * The one place that knows which parser the transform uses. Everything else receives a Babel-shaped
+ * The one place that parses (parser-identity.ts names the package). Everything else receives a Babel-shaped
  * AST (`File` → `Program`) from `parseModule`, so another parser can be swapped in here as long
  * as it produces (or is adapted to) that shape.
  *
@@ -9,6 +9,8 @@
 import { createRequire } from "node:module";
 import type { File } from "@babel/types";
 import type { ParserOptions, ParserPlugin } from "@babel/parser";
+import { PARSER_PACKAGE } from "../parser-identity.js";
+import { isDeclarationFile } from "../source-files.js";
 
 type BabelParse = (code: string, options: ParserOptions) => File;
 
@@ -17,28 +19,9 @@ let babelParse: BabelParse | undefined;
 function loadParser(): BabelParse {
   if (!babelParse) {
     const require = createRequire(import.meta.url);
-    babelParse = (require("@babel/parser") as { parse: BabelParse }).parse;
+    babelParse = (require(PARSER_PACKAGE) as { parse: BabelParse }).parse;
   }
   return babelParse;
-}
-
-let identity: { version: string; manifest: string } | undefined;
-
-/**
- * The parser's version (part of every persisted cache key: another parser may give another AST)
- * and the path of the package.json it was read from (a warm start re-checks that file by stat).
- */
-export function parserIdentity(): { version: string; manifest: string } {
-  if (!identity) {
-    const require = createRequire(import.meta.url);
-    const manifest = require.resolve("@babel/parser/package.json");
-    identity = { version: `babel-${(require(manifest) as { version: string }).version}`, manifest };
-  }
-  return identity;
-}
-
-export function parserVersion(): string {
-  return parserIdentity().version;
 }
 
 export type SourceLanguage = "js" | "jsx" | "ts" | "tsx";
@@ -67,7 +50,7 @@ export function sourceKindOf(file: string): SourceKind | undefined {
   if (dot < 0) return undefined;
   const kind = SOURCE_KINDS[file.slice(dot).toLowerCase()];
   // Declaration files hold types only: they parse, but there is nothing to run or hash.
-  if (kind && /\.d\.[cm]?ts$/i.test(file)) return { language: "ts", format: "module" };
+  if (kind && isDeclarationFile(file)) return { language: "ts", format: "module" };
   return kind;
 }
 

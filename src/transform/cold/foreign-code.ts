@@ -1,5 +1,5 @@
 /**
- * Build info for code that another loader has already compiled.
+ * Build info for code that another tool has already compiled.
  *
  * Hooks run last-registered first, so with `--import tsx --import daft/loader` daft's hook sees
  * tsx's output (minified JavaScript, perhaps CommonJS) rather than the file on disk. Hashing
@@ -8,71 +8,78 @@
  * and is injected into the compiled code at its `func` calls, matched in source order — a
  * compiler keeps the order of calls, and the input names of each pair are compared to be sure.
  *
- * Finding the calls in compiled code needs a parse; the offsets are kept in a cache file keyed
- * by the compiled code's hash, so a warm start does not load the parser here either.
+ * Finding the calls in compiled code needs a parse; their positions (offsets, nothing else) are
+ * kept in a cache file keyed by the compiled code's hash, so a warm start does not parse here
+ * either. The text that goes in is made from the build info each time (inject.ts).
  */
-import type { BuildInfo } from "../src/build-info.js";
-import { hashString } from "../src/hashing/xxhash.js";
-import type { AnyNode } from "../src/transform/ast.js";
-import { findFuncCalls } from "../src/transform/func-calls.js";
-import { buildInfoLiteral, insertionFor, spliceInsertions, type Insertion } from "../src/transform/inject.js";
-import { readInputNames, resolveFunctionNode } from "../src/transform/inputs.js";
-import { parseModule, parserVersion, SourceSyntaxError, sourceKindOf } from "../src/transform/parser.js";
-import { PersistentStore } from "../src/transform/persistent-store.js";
-import { analyseScopes } from "../src/transform/scope.js";
+import type { BuildInfo } from "../../build-info.js";
+import { hashString } from "../../hashing/xxhash.js";
+import { insertionsFor, spliceInsertions, type CallPosition, type Insertion } from "../inject.js";
+import { parserIdentity } from "../parser-identity.js";
+import { PersistentStore, type StoreSection } from "../persistent-store.js";
+import { compiledCallsProblem, type CompiledCallsEntry } from "../stored-data.js";
+import type { AnyNode } from "./ast.js";
+import { findFuncCalls } from "./func-calls.js";
+import { readInputNames, resolveFunctionNode } from "./inputs.js";
+import { callPosition } from "./module-transform.js";
+import { parseModule, SourceSyntaxError, sourceKindOf } from "./parser.js";
+import { analyseScopes } from "./scope.js";
 import { shiftInlineSourceMap } from "./source-map-shift.js";
-
-/** Where each call of the compiled code takes its build info: `[offset, text before the literal]`. */
-interface CallSlots {
-  /** hash of the compiled code the offsets belong to */
-  code: string;
-  slots: Array<[offset: number, prefix: string]>;
-}
+import { saveStore } from "./store-writer.js";
 
 export type ForeignInjection = { code: string } | { problem: string };
 
 export class ForeignCodeInjector {
-  private readonly memory = new Map<string, CallSlots>();
-  private storeInstance: PersistentStore<never, CallSlots> | undefined;
-  /** How many compiled modules had to be parsed (not answered from the cache). */
-  parsed = 0;
+  private readonly memory = new Map<string, CompiledCallsEntry>();
+  private storeInstance: PersistentStore | undefined;
+  private stored: StoreSection<CompiledCallsEntry> | undefined;
 
   constructor(
     private readonly cacheFile: string | undefined,
     private readonly warn: (message: string) => void,
+    /** `compiledParsed` counts the compiled modules that had to be parsed (not answered from the cache). */
+    private readonly stats: { compiledParsed: number } = { compiledParsed: 0 },
   ) {}
 
   /** Opened on first use: most runs never meet code compiled by another loader. */
-  private get store(): PersistentStore<never, CallSlots> | undefined {
+  private get store(): StoreSection<CompiledCallsEntry> | undefined {
     if (this.cacheFile && !this.storeInstance) {
-      this.storeInstance = new PersistentStore<never, CallSlots>(this.cacheFile, { version: `foreign-calls.1.${parserVersion()}`, onWarning: this.warn });
+      this.storeInstance = new PersistentStore(this.cacheFile, { version: `compiled-calls.2.${parserIdentity().version}`, onWarning: this.warn });
+      this.stored = this.storeInstance.section<CompiledCallsEntry>("transforms", compiledCallsProblem);
+      this.storeInstance.section("files", () => "this file keeps no file records");
     }
-    return this.storeInstance;
+    return this.stored;
   }
 
   /** `code` with `infos` (computed from the file on disk) injected at its func calls, in order. */
   inject(code: string, file: string, infos: readonly BuildInfo[]): ForeignInjection {
     const codeHash = hashString(code);
-    let entry = this.memory.get(file) ?? this.store?.getTransform(file);
-    if (!entry || entry.code !== codeHash) {
-      this.parsed++;
-      const found = findSlots(code, file, infos);
+    const known = this.memory.get(file) ?? this.store?.get(file);
+    let insertions = known?.code === codeHash ? insertionsFor(code, known.calls, infos) : undefined;
+    if (!insertions) {
+      this.stats.compiledParsed++;
+      const found = findCalls(code, file, infos);
       if ("problem" in found) return found;
-      entry = { code: codeHash, slots: found.slots };
-      this.store?.setTransform(file, entry);
+      const entry = { code: codeHash, calls: found.calls };
+      this.store?.set(file, entry);
+      this.memory.set(file, entry);
+      insertions = insertionsFor(code, entry.calls, infos)!;
+    } else {
+      this.memory.set(file, known!);
     }
-    this.memory.set(file, entry);
-    if (entry.slots.length !== infos.length) return { problem: mismatch(entry.slots.length, infos.length) };
-    const insertions: Insertion[] = entry.slots.map(([offset, prefix], index) => [offset, prefix + buildInfoLiteral(infos[index]!)]);
     return { code: spliceWithSourceMap(code, insertions) };
   }
 
   save(): void {
-    this.storeInstance?.save();
+    if (this.storeInstance) saveStore(this.storeInstance);
+  }
+
+  get unsaved(): boolean {
+    return this.storeInstance?.dirty ?? false;
   }
 }
 
-function findSlots(code: string, file: string, infos: readonly BuildInfo[]): { slots: CallSlots["slots"] } | { problem: string } {
+function findCalls(code: string, file: string, infos: readonly BuildInfo[]): { calls: CallPosition[] } | { problem: string } {
   const kind = sourceKindOf(file) ?? { language: "js", format: "unambiguous" };
   let program: AnyNode;
   try {
@@ -84,7 +91,6 @@ function findSlots(code: string, file: string, infos: readonly BuildInfo[]): { s
   }
   const { calls } = findFuncCalls(analyseScopes(program));
   if (calls.length !== infos.length) return { problem: mismatch(calls.length, infos.length) };
-  const slots: CallSlots["slots"] = [];
   for (const [index, call] of calls.entries()) {
     const info = infos[index]!;
     const names = readInputNames(resolveFunctionNode(call.fn, call.scope));
@@ -94,10 +100,8 @@ function findSlots(code: string, file: string, infos: readonly BuildInfo[]): { s
         problem: `call ${index + 1} takes (${names.names.inputs.join(", ")}) in the compiled code but (${info.inputs.join(", ")}) in the file`,
       };
     }
-    const [offset, text] = insertionFor(code, call.node, info);
-    slots.push([offset, text.slice(0, text.indexOf("{"))]);
   }
-  return { slots };
+  return { calls: calls.map((call) => callPosition(call.node)) };
 }
 
 function mismatch(compiled: number, original: number): string {
@@ -105,7 +109,7 @@ function mismatch(compiled: number, original: number): string {
 }
 
 /** Inserts the texts, keeping an inline source map (which the compiler appended) in step. */
-function spliceWithSourceMap(code: string, insertions: Insertion[]): string {
+function spliceWithSourceMap(code: string, insertions: readonly Insertion[]): string {
   const { output, sorted } = spliceInsertions(code, insertions);
   return shiftInlineSourceMap(output, code, sorted);
 }

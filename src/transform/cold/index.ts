@@ -1,0 +1,97 @@
+/**
+ * The cold part of the transform (see cold-part.ts): everything that parses, resolves or
+ * hashes code, for the modules the light part cannot answer from the cache.
+ */
+import type { BuildInfo } from "../../build-info.js";
+import { compareCodeUnits } from "../../code-unit-order.js";
+import { basename, dirname } from "node:path";
+import type { ColdContext, ColdPart, ComputedTransform } from "../cold-part.js";
+import { FsCache } from "../fs-cache.js";
+import type { Stamp } from "../stamps.js";
+import { fileEntryProblem, type StoredFileEntry, type TransformEntry } from "../stored-data.js";
+import { ForeignCodeInjector } from "./foreign-code.js";
+import { dependencyHashes, type DependencyResult, type DependencyTarget } from "./dependency-hashes.js";
+import { FileRecords } from "./file-records.js";
+import { ModuleTransform } from "./module-transform.js";
+import { Resolver, type Resolved } from "./resolver.js";
+import { saveStore } from "./store-writer.js";
+import { TsconfigPaths } from "./tsconfig-paths.js";
+
+/** Packages that are the runtime itself: always counted by version, never descended. */
+const RUNTIME_PACKAGES = ["daft"];
+
+export function createColdPart(context: ColdContext): ColdPart {
+  return new TransformEngine(context);
+}
+
+class TransformEngine implements ColdPart {
+  private readonly fs = new FsCache();
+  private readonly tsconfig: TsconfigPaths;
+  private readonly resolver: Resolver;
+  private readonly records: FileRecords;
+  private readonly compiled: ForeignCodeInjector;
+
+  constructor(private readonly context: ColdContext) {
+    this.tsconfig = new TsconfigPaths(context.warn);
+    this.resolver = new Resolver(this.fs, this.tsconfig, RUNTIME_PACKAGES);
+    this.records = new FileRecords(context.store?.section<StoredFileEntry>("files", fileEntryProblem), context.fileStats, context.stats.files);
+    this.compiled = new ForeignCodeInjector(context.compiledCallsFile, context.warn, context.stats);
+  }
+
+  compute(code: string, file: string, root: string): ComputedTransform {
+    const { entry, complete } = new ModuleTransform(code, file, root, this).run();
+    const keys = this.context.keys;
+    const stamps = [...entry.files].map((path) => this.records.stampOf(path, keys.key(path))).sort((a, b) => compareCodeUnits(a[0], b[0]));
+    return { entry: { calls: entry.calls, warnings: entry.warnings, stamps }, complete };
+  }
+
+  confirm(entry: TransformEntry): Stamp[] | undefined {
+    const keys = this.context.keys;
+    for (const [key, , , hash] of entry.stamps) {
+      if (this.records.get(keys.absolute(key)).contentHash !== hash) return undefined;
+    }
+    return entry.stamps.map(([key]) => this.records.stampOf(keys.absolute(key), key));
+  }
+
+  injectCompiled(compiled: string, file: string, infos: readonly BuildInfo[]): { code: string } | { problem: string } {
+    return this.compiled.inject(compiled, file, infos);
+  }
+
+  // ---- used by ModuleTransform ----
+
+  resolve(specifier: string, importer: string, viaRequire: boolean): Resolved {
+    return this.resolver.resolve(specifier, importer, viaRequire ? "require" : "import");
+  }
+
+  dependencies(file: string, targets: DependencyTarget[], root: string, warn: (message: string) => void): DependencyResult {
+    return dependencyHashes(targets, { records: this.records, resolver: this.resolver, file, root, maxDepth: this.context.maxDepth, warn });
+  }
+
+  // ---- caches ----
+
+  invalidate(path: string): void {
+    this.fs.forget(path);
+    this.fs.forget(dirname(path));
+    this.records.forget(path);
+    this.resolver.forgetAll();
+    const name = basename(path);
+    if (name === "package.json" || /^tsconfig.*\.json$/.test(name) || /^jsconfig.*\.json$/.test(name)) this.tsconfig.forgetAll();
+  }
+
+  invalidateAll(): void {
+    this.fs.forgetAll();
+    this.records.forgetAll();
+    this.resolver.forgetAll();
+    this.tsconfig.forgetAll();
+  }
+
+  save(): void {
+    if (this.context.store) saveStore(this.context.store);
+    this.compiled.save();
+  }
+
+  get unsaved(): boolean {
+    return (this.context.store?.dirty ?? false) || this.compiled.unsaved;
+  }
+}
+
