@@ -7,6 +7,7 @@ export { MemoryCache } from "./memory.js";
 export {
   DiskCache,
   NotStorableError,
+  type ClearNodeResult,
   type DiskCacheOptions,
   type DiskCacheStats,
   type FlushReport,

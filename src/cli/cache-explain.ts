@@ -9,7 +9,7 @@ import { nodeOf, type StoredEntryInfo } from "../cache/disk/inspect.js";
 import { CliError } from "./errors.js";
 import { openCache, printJson } from "./open-cache.js";
 import { plural } from "./cache-stats.js";
-import { printable } from "./printable.js";
+import { nameList, printable } from "./printable.js";
 import { formatAgo, formatBytes, formatTime } from "./units.js";
 
 /** Items of a mapped node shown in full without --all. */
@@ -68,10 +68,8 @@ export function cacheExplain(name: string, options: ExplainOptions): void {
 }
 
 function notFoundMessage(name: string, shown: string, signatures: NodeSignature[]): string {
-  const nodes = [...new Set(signatures.map((signature) => nodeOf(signature.nodeName)!))].sort();
-  if (nodes.length === 0) return `no signature of "${printable(name)}" in ${shown}: the cache has no signatures yet (run a pipeline with it first)`;
-  const listed = nodes.slice(0, 20).map(printable).join(", ") + (nodes.length > 20 ? `, … (${nodes.length} in all)` : "");
-  return `no signature of "${printable(name)}" in ${shown}; nodes with signatures: ${listed}`;
+  if (signatures.length === 0) return `no signature of "${printable(name)}" in ${shown}: the cache has no signatures yet (run a pipeline with it first)`;
+  return `no signature of "${printable(name)}" in ${shown}; nodes with signatures: ${nameList(signatures.map((signature) => nodeOf(signature.nodeName)!))}`;
 }
 
 function distinct(keys: KeyExplanation[], hash: (signature: NodeSignature) => string): number {

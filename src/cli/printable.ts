@@ -18,3 +18,9 @@ export function printable(text: string): string {
 function escapeCode(code: number): string {
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
 }
+
+/** Names for a one-line message: sorted, escaped, the first `shown` of them and how many in all. */
+export function nameList(names: Iterable<string>, shown = 20): string {
+  const sorted = [...new Set(names)].sort();
+  return sorted.slice(0, shown).map(printable).join(", ") + (sorted.length > shown ? `, … (${sorted.length} in all)` : "");
+}

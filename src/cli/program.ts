@@ -62,12 +62,19 @@ export function buildProgram(outcome: Outcome): Command {
     });
   cache
     .command("clear")
-    .description("remove every stored result and signature (other files in the directory stay)")
+    .description("remove every stored result and signature, or only one node's (other files in the directory stay)")
+    .argument("[node]", "only this node: its output name, as stats and explain show it (a mapped node's items go with it), or output::itemKey for one item")
     .addOption(dirOption())
     .addOption(jsonOption())
-    .action(async (options: { dir: string; json?: boolean }) => {
+    .addHelpText(
+      "after",
+      "\nWith a node, other nodes' results stay, and processes using the cache meanwhile are safe (one LMDB write transaction,\n" +
+        "as eviction uses). A name the cache holds nothing of is refused, with the names it holds.\n" +
+        "\nExamples:\n  daft cache clear\n  daft cache clear scores\n  daft cache clear scores::doc-2",
+    )
+    .action(async (node: string | undefined, options: { dir: string; json?: boolean }) => {
       const { cacheClear } = await import("./cache-clear.js");
-      cacheClear(options);
+      cacheClear(node, options);
     });
   cache
     .command("prune")

@@ -21,7 +21,7 @@ import type { BlobWrite, CacheBackend, CacheEntry, NodeSignature } from "../type
 import { countLegacyFiles, removeDirIfEmpty, removeLegacyAndTemps, type LegacyFiles } from "./clear-files.js";
 import { believableLastUse, planEviction, type EvictionLimits } from "./eviction.js";
 import { flushOnExit, nothingToFlushOnExit } from "./exit-flush.js";
-import { describeEntry, summarise, type DiskCacheStats, type StoredEntryInfo } from "./inspect.js";
+import { belongsTo, describeEntry, summarise, type DiskCacheStats, type StoredEntryInfo } from "./inspect.js";
 import { layoutOf, type CacheLayout } from "./layout.js";
 import { MetaStore } from "./meta-store.js";
 import { StoreSession } from "./store-session.js";
@@ -71,6 +71,14 @@ export interface PruneResult {
   removedBytes: number;
   remainingEntries: number;
   remainingBytes: number;
+}
+
+export interface ClearNodeResult {
+  /** Stored results removed (a mapped node's items each count). */
+  removedEntries: number;
+  removedBytes: number;
+  /** Signatures removed (one per item of a mapped node). */
+  removedSignatures: number;
 }
 
 export class DiskCache implements CacheBackend {
@@ -154,6 +162,41 @@ export class DiskCache implements CacheBackend {
     removeDirIfEmpty(this.#layout.meta);
     this.#lastKeyOfNode.clear();
     nothingToFlushOnExit(this);
+  }
+
+  /**
+   * Removes the stored results and signatures of one node, named by its output as `stats()`
+   * lists it: `"scores"` takes every item of a mapped node, `"scores::doc-1"` one item. Other
+   * nodes' entries stay. The values go in one write transaction that scans the index and
+   * removes in the same snapshot, as eviction does, so concurrent writers lose nothing and the
+   * totals stay exact; results a process stores for the node afterwards are kept. Returns what
+   * was removed (all zeros when the cache holds nothing of that name).
+   */
+  clearNode(node: string): ClearNodeResult {
+    if (typeof node !== "string" || node === "") throw new TypeError(`DiskCache.clearNode: expected a node name (its output), got ${String(node)}`);
+    this.#values.store.refresh();
+    let removedEntries = 0;
+    let removedBytes = 0;
+    // Opens no store where there is none (and nothing pending would create one).
+    if (this.#values.hasWork || this.#values.store.env(false)) {
+      this.#values.commit((totals) => {
+        // May run twice (a store found damaged is replaced and the transaction retried): counts restart.
+        let next = totals;
+        removedEntries = 0;
+        removedBytes = 0;
+        for (const indexed of this.#values.store.scanIndex()) {
+          if (!belongsTo(indexed.nodeName, node)) continue;
+          next = this.#values.store.removeInTransaction(indexed.id, next);
+          removedEntries += 1;
+          removedBytes += indexed.bytes;
+        }
+        return next;
+      });
+    }
+    const removedSignatures = this.#meta.dropNames((nodeName) => belongsTo(nodeName, node));
+    for (const nodeName of [...this.#lastKeyOfNode.keys()]) if (belongsTo(nodeName, node)) this.#lastKeyOfNode.delete(nodeName);
+    if (debugCache.enabled) debugCache(`clear ${node} in ${this.cacheDir}: removed ${removedEntries} entries (${removedBytes} bytes), ${removedSignatures} signatures`);
+    return { removedEntries, removedBytes, removedSignatures };
   }
 
   /**

@@ -12,8 +12,10 @@
  * - `legacyFiles()`: files of the earlier one-file-per-value format still in the directory;
  * - `prune({ maxSize?, maxAge? })`: evicts, returns what was removed;
  * - `clear()`: removes everything the cache created, nothing else;
+ * - `clearNode(node)`: removes one node's results and signatures (`output`, or `output::itemKey`
+ *   for one item), in one write transaction; other nodes' entries stay;
  * - `lastFlush`: what the last `flush()` did (signatures and uses written, eviction).
  */
-export { DiskCache, DEFAULT_CACHE_DIR, DEFAULT_MAX_SIZE, type DiskCacheOptions, type FlushReport, type PruneOptions, type PruneResult } from "./disk-cache.js";
+export { DiskCache, DEFAULT_CACHE_DIR, DEFAULT_MAX_SIZE, type ClearNodeResult, type DiskCacheOptions, type FlushReport, type PruneOptions, type PruneResult } from "./disk-cache.js";
 export { NotStorableError } from "../values/not-storable-error.js";
 export type { DiskCacheStats, NodeUsage, StoredEntryInfo } from "./inspect.js";

@@ -63,6 +63,15 @@ export function nodeOf(nodeName: string | undefined): string | undefined {
   return separator === -1 ? nodeName : nodeName.slice(0, separator);
 }
 
+/**
+ * Whether a cache key belongs to what the user named: `output` names the node and every item of
+ * it (`output::itemKey`), `output::itemKey` names that one item.
+ */
+export function belongsTo(nodeName: string | undefined, name: string): boolean {
+  if (nodeName === undefined) return false;
+  return name.includes("::") ? nodeName === name : nodeOf(nodeName) === name;
+}
+
 export function summarise(cacheDir: string, entries: Iterable<StoredEntryInfo>): DiskCacheStats {
   const nodes = new Map<string | undefined, NodeUsage>();
   let count = 0;

@@ -79,20 +79,43 @@ export class MetaStore {
    * Pending records are newer than any cutoff in the past, so they stay.
    */
   dropOlderThan(cutoff: number): number {
-    let dropped = 0;
+    return this.#dropStored((_, record) => isRecord(record) && record.signature.timestamp < cutoff).size;
+  }
+
+  /**
+   * Drops the records of every name `matches` accepts, pending ones included, from every
+   * document; returns how many names had one. Each document is updated by compare-and-swap, so
+   * records other processes write meanwhile for other names are kept.
+   */
+  dropNames(matches: (nodeName: string) => boolean): number {
+    const dropped = this.#dropStored((name) => matches(name));
+    for (const [shard, pending] of [...this.#pending]) {
+      for (const name of [...pending.keys()]) {
+        if (!matches(name)) continue;
+        pending.delete(name);
+        dropped.add(name);
+      }
+      if (pending.size === 0) this.#pending.delete(shard);
+    }
+    return dropped.size;
+  }
+
+  /** Removes the stored records `drops` accepts from every document; returns their names. */
+  #dropStored(drops: (name: string, record: unknown) => boolean): Set<string> {
+    const dropped = new Set<string>();
     for (const shard of this.#docs.listAll().keys()) {
       if (!SHARD_DOC.test(shard)) continue;
-      let droppedHere = 0;
+      let droppedHere: string[] = [];
       const published = this.#docs.update(shard, (current) => {
         const kept = new Map<string, unknown>();
-        droppedHere = 0;
+        droppedHere = [];
         for (const [name, record] of current) {
-          if (isRecord(record) && record.signature.timestamp < cutoff) droppedHere += 1;
+          if (drops(name, record)) droppedHere.push(name);
           else kept.set(name, record);
         }
-        return droppedHere > 0 ? kept : undefined;
+        return droppedHere.length > 0 ? kept : undefined;
       });
-      dropped += droppedHere;
+      for (const name of droppedHere) dropped.add(name);
       this.#loaded.set(shard, validRecords(published.entries));
     }
     return dropped;

@@ -7,7 +7,7 @@
 import { blobIdOf, layoutOf } from "../../../src/cache/disk/layout.js";
 import type { StoreEnv } from "../../../src/cache/disk/store-env.js";
 import { StoreSession } from "../../../src/cache/disk/store-session.js";
-import type { IndexedEntry } from "../../../src/cache/disk/value-store.js";
+import type { IndexedEntry, Totals } from "../../../src/cache/disk/value-store.js";
 import { decodeIndex, encodeIndex, viewOf } from "../../../src/cache/disk/value-record.js";
 
 function envOf(cacheDir: string): StoreEnv {
@@ -21,6 +21,13 @@ export function storedEntries(cacheDir: string): IndexedEntry[] {
   const { store } = StoreSession.of(layoutOf(cacheDir).values);
   store.refresh();
   return store.env(false) ? store.scanIndex() : [];
+}
+
+/** The totals the store keeps (bytes and entries), as last committed. */
+export function storedTotals(cacheDir: string): Totals {
+  const { store } = StoreSession.of(layoutOf(cacheDir).values);
+  store.refresh();
+  return store.totals();
 }
 
 function write(cacheDir: string, change: (env: StoreEnv) => void): void {
