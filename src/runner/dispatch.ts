@@ -7,7 +7,7 @@
  */
 import type { MaybePromise } from "../cache/types.js";
 import type { PipelineNode } from "../graph.js";
-import { andThenCatch, isPromiseLike } from "../maybe-promise.js";
+import { isPromiseLike } from "../maybe-promise.js";
 import type { Executor, Invocation, Outcome } from "./executor.js";
 
 export class Dispatch<C extends Invocation> {
@@ -42,23 +42,33 @@ export class Dispatch<C extends Invocation> {
     return this.undecided === 0 && this.chunk.length > 0 ? this.send() : undefined;
   }
 
+  /** Synchronous all the way when the executor and `settle` are: no closure, no promise. */
   private send(): MaybePromise<void> {
     const chunk = this.chunk;
     this.chunk = [];
-    return andThenCatch(
-      () => this.executor.execute(this.node, chunk),
-      (outcomes) => {
-        let pending: PromiseLike<void>[] | undefined;
-        for (let i = 0; i < chunk.length; i++) {
-          const settled = this.settle(chunk[i]!, outcomes[i]!);
-          if (isPromiseLike(settled)) (pending ??= []).push(settled);
-        }
-        return pending && Promise.all(pending).then(() => undefined);
-      },
-      (error) => {
+    let outcomes: MaybePromise<Outcome[]>;
+    try {
+      outcomes = this.executor.execute(this.node, chunk);
+    } catch (error) {
+      this.failed?.(error);
+      throw error;
+    }
+    if (!isPromiseLike(outcomes)) return this.settleAll(chunk, outcomes);
+    return Promise.resolve(outcomes).then(
+      (resolved) => this.settleAll(chunk, resolved),
+      (error: unknown) => {
         this.failed?.(error);
         throw error;
       },
     );
+  }
+
+  private settleAll(chunk: C[], outcomes: Outcome[]): MaybePromise<void> {
+    let pending: PromiseLike<void>[] | undefined;
+    for (let i = 0; i < chunk.length; i++) {
+      const settled = this.settle(chunk[i]!, outcomes[i]!);
+      if (isPromiseLike(settled)) (pending ??= []).push(settled);
+    }
+    return pending && Promise.all(pending).then(() => undefined);
   }
 }
