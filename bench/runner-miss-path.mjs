@@ -3,29 +3,36 @@
 // hash the item, derive its key and blob key, look it up, call the function, hash the output,
 // store the entry and the signature, count the miss. Rounds alternate the two in one process.
 //
-//   npm run build && node bench/runner-miss-path.mjs [items=100000] [rounds=5]
+//   npm run build && node bench/runner-miss-path.mjs [items=100000] [rounds=5] [other build]
 //
-// Target: the runner within 1.5× of the hand-written loop.
+// Target: the runner within 1.5× of the hand-written loop. `other build`: the path of another
+// build's dist/src/index.js (an earlier commit built elsewhere), run in the same rounds.
+import { pathToFileURL } from "node:url";
 import { CacheConfig, MemoryCache, Pipeline, Runner, func, hashValue } from "../dist/src/index.js";
 import { hashString } from "../dist/src/hashing/xxhash.js";
 
 const count = Number(process.argv[2] ?? 100_000);
 const rounds = Number(process.argv[3] ?? 5);
+const other = process.argv[4] ? await import(pathToFileURL(process.argv[4]).href) : undefined;
 const items = Array.from({ length: count }, (_, i) => ({ id: i, name: `doc-${i}`, tags: ["a", "b"], score: i / count }));
 const work = ({ item }) => item.score * 2 + item.tags.length;
 
-const node = func({ output: "scored", mapAxis: "item", cache: true }, work);
-const pipeline = new Pipeline({ functions: [node] });
-const runnerFor = (backend) => new Runner({ progress: false, cacheConfig: new CacheConfig({ enabled: true, backend, verbose: false }) });
-
-async function runner() {
-  const runner = runnerFor(new MemoryCache());
-  const started = performance.now();
-  await runner.run(pipeline, { item: items });
-  const seconds = (performance.now() - started) / 1000;
-  if (runner.stats.misses !== count) throw new Error(`expected ${count} misses, got ${runner.stats.misses}`);
-  return seconds;
+/** Times an all-miss run of the node over a fresh MemoryCache, with daft's exports `api`. */
+function runnerOf(api) {
+  const node = api.func({ output: "scored", mapAxis: "item", cache: true }, work);
+  const pipeline = new api.Pipeline({ functions: [node] });
+  const runnerFor = () => new api.Runner({ progress: false, cacheConfig: new api.CacheConfig({ enabled: true, backend: new api.MemoryCache(), verbose: false }) });
+  return async (slice = items) => {
+    const runner = runnerFor();
+    const started = performance.now();
+    await runner.run(pipeline, { item: slice });
+    const seconds = (performance.now() - started) / 1000;
+    if (runner.stats.misses !== slice.length) throw new Error(`expected ${slice.length} misses, got ${runner.stats.misses}`);
+    return seconds;
+  };
 }
+const runner = runnerOf({ CacheConfig, MemoryCache, Pipeline, Runner, func });
+const otherRunner = other && runnerOf(other);
 
 // The same work without the runner: what any correct per-item cache must do at the least.
 function handWritten() {
@@ -58,24 +65,23 @@ function handWritten() {
   return seconds;
 }
 
-await runnerFor(new MemoryCache()).run(pipeline, { item: items.slice(0, 2000) }); // JIT warm-up
+await runner(items.slice(0, 2000)); // JIT warm-up
+await otherRunner?.(items.slice(0, 2000));
 handWritten();
-const runs = { runner: [], hand: [] };
+const runs = { runner: [], hand: [], other: [] };
 for (let r = 0; r < rounds; r++) {
-  runs.hand.push(handWritten());
+  // Alternating the order, so neither always follows the other's garbage.
+  if (r % 2 === 0) runs.hand.push(handWritten());
   runs.runner.push(await runner());
+  if (otherRunner) runs.other.push(await otherRunner());
+  if (r % 2 === 1) runs.hand.push(handWritten());
 }
 const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
-const ratios = runs.runner.map((seconds, i) => seconds / runs.hand[i]);
 const range = (list, digits) => `${Math.min(...list).toFixed(digits)} – ${Math.max(...list).toFixed(digits)}`;
 const rate = (list) => `${Math.round(count / Math.max(...list) / 1000)}k – ${Math.round(count / Math.min(...list) / 1000)}k`;
-console.log(`MemoryCache, all misses, ${count.toLocaleString("en")} items, ${rounds} rounds (node ${process.version})`);
-console.table([
-  { case: "hand-written loop (baseline)", "µs per item (median)": ((median(runs.hand) * 1e6) / count).toFixed(2), "items/s (range)": rate(runs.hand), "× baseline": "1.00" },
-  {
-    case: "runner",
-    "µs per item (median)": ((median(runs.runner) * 1e6) / count).toFixed(2),
-    "items/s (range)": rate(runs.runner),
-    "× baseline": `${median(ratios).toFixed(2)} (${range(ratios, 2)})`,
-  },
-]);
+const row = (name, list) => {
+  const ratios = list.map((seconds, i) => seconds / runs.hand[i]);
+  return { case: name, "µs per item (median)": ((median(list) * 1e6) / count).toFixed(2), "items/s (range)": rate(list), "× baseline (time)": `${median(ratios).toFixed(2)} (${range(ratios, 2)})` };
+};
+console.log(`MemoryCache, all misses, ${count.toLocaleString("en")} items, ${rounds} rounds (node ${process.version}); ratios per round`);
+console.table([row("hand-written loop (baseline)", runs.hand), row("runner", runs.runner), ...(otherRunner ? [row(`runner of ${process.argv[4]}`, runs.other)] : [])]);

@@ -32,6 +32,7 @@ export class Dispatch<C extends Invocation> {
   /** A call that must run. Resolves once its chunk ran and was settled, when this call sent it. */
   run(call: C): MaybePromise<void> {
     this.undecided--;
+    if (this.size === 1 && this.executor.executeOne) return this.sendOne(call);
     this.chunk.push(call);
     return this.chunk.length >= this.size || this.undecided === 0 ? this.send() : undefined;
   }
@@ -56,6 +57,25 @@ export class Dispatch<C extends Invocation> {
     if (!isPromiseLike(outcomes)) return this.settleAll(chunk, outcomes);
     return Promise.resolve(outcomes).then(
       (resolved) => this.settleAll(chunk, resolved),
+      (error: unknown) => {
+        this.failed?.(error);
+        throw error;
+      },
+    );
+  }
+
+  /** A chunk of one call, on an executor that runs one without arrays. */
+  private sendOne(call: C): MaybePromise<void> {
+    let outcome: MaybePromise<Outcome>;
+    try {
+      outcome = this.executor.executeOne!(this.node, call);
+    } catch (error) {
+      this.failed?.(error);
+      throw error;
+    }
+    if (!isPromiseLike(outcome)) return this.settle(call, outcome);
+    return Promise.resolve(outcome).then(
+      (resolved) => this.settle(call, resolved),
       (error: unknown) => {
         this.failed?.(error);
         throw error;

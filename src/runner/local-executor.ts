@@ -9,13 +9,8 @@ import { invoke } from "./invoke.js";
 export const localExecutor: Executor = {
   chunkSize: () => 1,
   execute(node, calls) {
-    if (calls.length === 1) {
-      const outcome = invoke(node, calls[0]!);
-      return isPromiseLike(outcome) ? Promise.resolve(outcome).then(inArray) : [outcome];
-    }
     const outcomes = calls.map((call) => invoke(node, call));
     return outcomes.some(isPromiseLike) ? Promise.all(outcomes) : (outcomes as Outcome[]);
   },
+  executeOne: invoke,
 };
-
-const inArray = (outcome: Outcome): Outcome[] => [outcome];
