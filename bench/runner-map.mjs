@@ -16,8 +16,8 @@ import { fileURLToPath } from "node:url";
 import { CacheConfig, DiskCache, MemoryCache, Pipeline, Runner, func } from "../dist/src/index.js";
 
 const count = Number(process.argv[2] ?? 100_000);
-const cacheDirArg = process.argv[3];
-const rounds = cacheDirArg ? 1 : Number(process.argv[3] ?? 3);
+const childDir = process.argv[3] !== undefined && Number.isNaN(Number(process.argv[3])) ? process.argv[3] : undefined;
+const rounds = Number(process.argv[3] ?? 3);
 const items = Array.from({ length: count }, (_, i) => ({ id: i, name: `doc-${i}`, tags: ["a", "b"], score: i / count }));
 const work = ({ item }) => item.score * 2 + item.tags.length;
 
@@ -32,8 +32,8 @@ async function timeRun(runner) {
 }
 
 // A fresh process that only reads: `node runner-map.mjs <count> <cacheDir>` prints its seconds.
-if (cacheDirArg && Number.isNaN(Number(cacheDirArg))) {
-  const runner = runnerFor(new DiskCache({ cacheDir: cacheDirArg }));
+if (childDir) {
+  const runner = runnerFor(new DiskCache({ cacheDir: childDir }));
   const seconds = await timeRun(runner);
   if (runner.stats.hits !== count) throw new Error(`fresh process: expected ${count} hits, got ${runner.stats.hits}`);
   console.log(JSON.stringify({ seconds }));
