@@ -96,6 +96,9 @@ export function newNodeStats(node: string, output: string, mapped: boolean, item
   return { node, output, mapped, items, hits: 0, misses: 0, noCache: 0, notStored: 0, durationMs: 0 };
 }
 
+/** What the summaries read of a call: its event without the fields that name it. */
+export type CallOutcome = Pick<CacheEvent, "status" | "reason" | "detail" | "stored" | "notStoredReason">;
+
 /** What derives a logged call's key from its item index (the node's call shape). */
 export interface KeySource {
   keyOf(index: number | undefined): string;
@@ -198,12 +201,30 @@ export class RunStats implements CacheStats {
     this.#events = undefined;
   }
 
-  /** A node's events other than hits, without building the hits' objects. */
-  nonHitEvents(nodeStats: NodeRunStats): CacheEvent[] {
-    const found: CacheEvent[] = [];
+  /**
+   * What a node's calls other than hits came to, for the summaries: built without their keys
+   * (deriving 100k keys again would cost a content hash each) and without the hits.
+   */
+  nonHitOutcomes(nodeStats: NodeRunStats): CallOutcome[] {
+    const found: CallOutcome[] = [];
     for (const entry of this.#logs.get(nodeStats)?.entries ?? []) {
-      if ("event" in entry) found.push(entry.event);
-      else if (entry.status !== "hit") pushEvents(found, nodeStats, entry);
+      if ("event" in entry) {
+        found.push(entry.event);
+        continue;
+      }
+      if (entry.status === "hit") continue;
+      for (let i = 0; i < entry.count; i++) {
+        const outcome: CallOutcome = { status: entry.status };
+        const why = entry.whys?.[i];
+        if (why !== undefined) {
+          outcome.reason = why.reason;
+          if (why.detail !== undefined) outcome.detail = why.detail;
+          const notStored = entry.notStored?.[i];
+          outcome.stored = notStored === undefined;
+          if (notStored !== undefined) outcome.notStoredReason = notStored;
+        }
+        found.push(outcome);
+      }
     }
     return found;
   }
