@@ -6,6 +6,8 @@
  *   uncached call               execute ────────────────────────► record
  *   mapped node cached whole (perItemCaching: false): one lookup for all its items; on a miss
  *                    every item executes, then one hash and one store for the whole output
+ *   a mapped node on a backend with `setMany`: misses stored in batches (store-batch.ts), each
+ *                    recorded once its batch is stored
  *
  * Lookups, hits, stores and records happen here; only `execute` leaves, to the executor (where
  * functions run), in chunks (see dispatch.ts). Everything stays synchronous while the backend and
