@@ -7,7 +7,7 @@
  */
 import type { MaybePromise } from "../cache/types.js";
 import type { PipelineNode } from "../graph.js";
-import { andThenCatch, isPromiseLike } from "../maybe-promise.js";
+import { isPromiseLike } from "../maybe-promise.js";
 import type { Executor, Invocation, Outcome } from "./executor.js";
 
 export class Dispatch<C extends Invocation> {
@@ -32,6 +32,7 @@ export class Dispatch<C extends Invocation> {
   /** A call that must run. Resolves once its chunk ran and was settled, when this call sent it. */
   run(call: C): MaybePromise<void> {
     this.undecided--;
+    if (this.size === 1 && this.executor.executeOne) return this.sendOne(call);
     this.chunk.push(call);
     return this.chunk.length >= this.size || this.undecided === 0 ? this.send() : undefined;
   }
@@ -42,23 +43,52 @@ export class Dispatch<C extends Invocation> {
     return this.undecided === 0 && this.chunk.length > 0 ? this.send() : undefined;
   }
 
+  /** Synchronous all the way when the executor and `settle` are: no closure, no promise. */
   private send(): MaybePromise<void> {
     const chunk = this.chunk;
     this.chunk = [];
-    return andThenCatch(
-      () => this.executor.execute(this.node, chunk),
-      (outcomes) => {
-        let pending: PromiseLike<void>[] | undefined;
-        for (let i = 0; i < chunk.length; i++) {
-          const settled = this.settle(chunk[i]!, outcomes[i]!);
-          if (isPromiseLike(settled)) (pending ??= []).push(settled);
-        }
-        return pending && Promise.all(pending).then(() => undefined);
-      },
-      (error) => {
+    let outcomes: MaybePromise<Outcome[]>;
+    try {
+      outcomes = this.executor.execute(this.node, chunk);
+    } catch (error) {
+      this.failed?.(error);
+      throw error;
+    }
+    if (!isPromiseLike(outcomes)) return this.settleAll(chunk, outcomes);
+    return Promise.resolve(outcomes).then(
+      (resolved) => this.settleAll(chunk, resolved),
+      (error: unknown) => {
         this.failed?.(error);
         throw error;
       },
     );
+  }
+
+  /** A chunk of one call, on an executor that runs one without arrays. */
+  private sendOne(call: C): MaybePromise<void> {
+    let outcome: MaybePromise<Outcome>;
+    try {
+      outcome = this.executor.executeOne!(this.node, call);
+    } catch (error) {
+      this.failed?.(error);
+      throw error;
+    }
+    if (!isPromiseLike(outcome)) return this.settle(call, outcome);
+    return Promise.resolve(outcome).then(
+      (resolved) => this.settle(call, resolved),
+      (error: unknown) => {
+        this.failed?.(error);
+        throw error;
+      },
+    );
+  }
+
+  private settleAll(chunk: C[], outcomes: Outcome[]): MaybePromise<void> {
+    let pending: PromiseLike<void>[] | undefined;
+    for (let i = 0; i < chunk.length; i++) {
+      const settled = this.settle(chunk[i]!, outcomes[i]!);
+      if (isPromiseLike(settled)) (pending ??= []).push(settled);
+    }
+    return pending && Promise.all(pending).then(() => undefined);
   }
 }

@@ -11,7 +11,7 @@
 import { countReasons } from "./report.js";
 import { DRY_RUN_VARIABLE } from "./dry-run-environment.js";
 import { reasonLabel } from "./reasons.js";
-import type { CacheEvent, NodeRunStats, RunStats } from "./stats.js";
+import type { CallOutcome, NodeRunStats, RunStats } from "./stats.js";
 
 const NOT_CACHED = "not cached";
 
@@ -20,13 +20,13 @@ function label(node: NodeRunStats): string {
 }
 
 /** Why the calls of a node that would run would run, e.g. `3 new, 2 after docVector, 1 not cached`. */
-function reasons(node: NodeRunStats, events: readonly CacheEvent[], counted: boolean): string {
+function reasons(node: NodeRunStats, events: readonly CallOutcome[], counted: boolean): string {
   const parts = countReasons(events).map(([reason, count]) => (counted ? `${count} ${reason}` : reason));
   if (node.noCache > 0) parts.push(counted ? `${node.noCache} ${NOT_CACHED}` : NOT_CACHED);
   return parts.join(", ");
 }
 
-function describe(node: NodeRunStats, events: readonly CacheEvent[]): string {
+function describe(node: NodeRunStats, events: readonly CallOutcome[]): string {
   if (node.failed) return "failed";
   const wouldRun = node.misses + node.noCache;
   if (node.mapped && !node.cachedWhole) {
@@ -40,7 +40,7 @@ function describe(node: NodeRunStats, events: readonly CacheEvent[]): string {
 }
 
 export function formatDryRun(stats: RunStats): string {
-  const rows = stats.nodes.map((node) => [label(node), describe(node, stats.nonHitEvents(node))] as const);
+  const rows = stats.nodes.map((node) => [label(node), describe(node, stats.nonHitOutcomes(node))] as const);
   const hitting = stats.nodes.filter((node) => !node.failed && node.misses + node.noCache === 0).length;
   const width = Math.max(0, ...rows.map(([name]) => name.length));
   const head = `daft dry run (nothing ran, nothing was stored): ${hitting} of ${stats.nodes.length} nodes would hit, ${stats.nodes.length - hitting} would run`;

@@ -43,6 +43,12 @@ export interface Executor {
    * `invoke.ts`). Returns synchronously when every call did: no microtask hop for sync code.
    */
   execute(node: PipelineNode, calls: readonly Invocation[]): MaybePromise<Outcome[]>;
+  /**
+   * Optional, for an executor whose chunks hold one call: runs that call, as `execute` would,
+   * without the two arrays around it (a call of a mapped node over many small items is cheap
+   * enough for them to show).
+   */
+  executeOne?(node: PipelineNode, call: Invocation): MaybePromise<Outcome>;
   /** Releases what the executor holds (threads, connections). */
   close?(): Promise<void>;
 }

@@ -12,4 +12,5 @@ export const localExecutor: Executor = {
     const outcomes = calls.map((call) => invoke(node, call));
     return outcomes.some(isPromiseLike) ? Promise.all(outcomes) : (outcomes as Outcome[]);
   },
+  executeOne: invoke,
 };

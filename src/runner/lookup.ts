@@ -10,7 +10,7 @@ import type { PipelineNode } from "../graph.js";
 import { andThenCatch, isPromiseLike } from "../maybe-promise.js";
 import type { RunContext } from "./context.js";
 import { entryProblem, isSignature, wholeEntryProblem } from "./entry-check.js";
-import { explainMiss, type MissExplanation } from "./reasons.js";
+import { explainMiss, NEW, type MissExplanation } from "./reasons.js";
 
 export type Found = CacheEntry | undefined;
 
@@ -73,11 +73,17 @@ export function lookUpMany(run: RunContext, node: PipelineNode, keys: readonly s
   );
 }
 
-/** Why a call missed: its signature against the latest one stored under its cache key. */
+/** Why a call missed: its signature against the latest one stored under its cache key. No closure on a synchronous backend. */
 export function whyMissed(run: RunContext, signature: NodeSignature): MaybePromise<MissExplanation> {
-  return andThenCatch<NodeSignature | undefined, MissExplanation>(
-    () => run.config.backend.getMeta(signature.nodeName),
-    (previous) => explainMiss(isSignature(previous) ? previous : undefined, signature),
-    () => ({ reason: "new" }),
+  let previous: MaybePromise<NodeSignature | undefined>;
+  try {
+    previous = run.config.backend.getMeta(signature.nodeName);
+  } catch {
+    return NEW;
+  }
+  if (!isPromiseLike(previous)) return explainMiss(isSignature(previous) ? previous : undefined, signature);
+  return Promise.resolve(previous).then(
+    (found) => explainMiss(isSignature(found) ? found : undefined, signature),
+    () => NEW,
   );
 }

@@ -123,8 +123,13 @@ export class NodeCalls implements KeySource {
   /** Input name → hash, from the text `inputsTextOf` gave: what a signature keeps to explain misses. */
   inputHashes(item: number | undefined, inputsText: string): Record<string, string> {
     const hashes: Record<string, string> = {};
-    const parts = inputsText.split("\u0000");
-    this.sourcesOf(item).forEach((source, i) => (hashes[source.name] = parts[i]!));
+    const sources = this.sourcesOf(item);
+    let start = 0;
+    for (let i = 0; i < sources.length; i++) {
+      const end = i === sources.length - 1 ? inputsText.length : inputsText.indexOf("\u0000", start);
+      hashes[sources[i]!.name] = inputsText.slice(start, end);
+      start = end + 1;
+    }
     return hashes;
   }
 

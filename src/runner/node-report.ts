@@ -1,18 +1,18 @@
 /**
  * What one node tells the run as it goes: its `NodeRunStats` in `runner.stats`, and the
- * observers, call by call and once when it finishes. A hit allocates nothing unless an observer
- * asks for call events.
+ * observers, call by call and once when it finishes. A call allocates nothing here unless an
+ * observer asks for call events.
  */
 import type { PipelineNode } from "../graph.js";
 import type { RunContext } from "./context.js";
 import type { NodeCalls } from "./node-calls.js";
 import type { MissExplanation } from "./reasons.js";
 import { NodeError } from "../errors.js";
-import { newNodeStats, type CacheEvent, type CacheStatus, type FailureEvent, type NodeLog, type NodeRunStats } from "./stats.js";
+import { callEvent, newNodeStats, type FailureEvent, type NodeLog, type NodeRunStats } from "./stats.js";
 
 export class NodeReport {
   readonly stats: NodeRunStats;
-  private readonly node: PipelineNode;
+  readonly node: PipelineNode;
   private startedAt = 0;
   private log!: NodeLog;
   /** The errors a failure event was sent for: the node's failure must not repeat its call's. */
@@ -34,42 +34,45 @@ export class NodeReport {
   }
 
   /**
-   * The hot path of an all-hit run: the stats log hits as runs of consecutive items and derive
-   * their keys again only if `events` is read (100k live key strings cost the garbage collector
-   * more than deriving them twice).
+   * The hot path of an all-hit run: the stats log calls as runs of consecutive items and derive
+   * their keys and build their events only if `events` is read (100k live key strings and event
+   * objects cost the garbage collector more than deriving them twice). An observer of calls gets
+   * its own event object, as it happens.
    */
   hit(item: number | undefined, durationMs: number): void {
     this.log.recordHit(this.calls, item, durationMs);
     const { observers } = this.run;
-    if (observers.watchesCalls) observers.callFinished(this.event(item, this.calls.keyOf(item), "hit", durationMs));
+    if (observers.watchesCalls) observers.callFinished(callEvent(this.node.name, this.node.output, this.calls.keyOf(item), item, "hit", durationMs));
     if (observers.watchesItems) observers.itemFinished(this.node, "hit");
   }
 
   /** A miss: why it missed, and `true` when its result was stored, else why not. */
-  miss(item: number | undefined, key: string, durationMs: number, why: MissExplanation, stored: true | string, worker?: string): void {
-    const event: CacheEvent = { ...this.event(item, key, "miss", durationMs), ...why };
-    event.stored = stored === true;
-    if (stored !== true) event.notStoredReason = stored;
-    if (worker !== undefined) event.worker = worker;
-    this.record(event);
+  miss(item: number | undefined, durationMs: number, why: MissExplanation, stored: true | string, worker?: string): void {
+    this.log.recordMiss(this.calls, item, durationMs, why, stored, worker);
+    const { observers } = this.run;
+    if (observers.watchesCalls) {
+      observers.callFinished(callEvent(this.node.name, this.node.output, this.calls.keyOf(item), item, "miss", durationMs, why, stored, worker));
+    }
+    if (observers.watchesItems) observers.itemFinished(this.node, "miss");
   }
 
   /** A call of a node that is not cached. */
   noCache(item: number | undefined, durationMs: number, worker?: string): void {
-    const event = this.event(item, this.node.output, "no-cache", durationMs);
-    if (worker !== undefined) event.worker = worker;
-    this.record(event);
+    const { output } = this.node;
+    this.log.recordNoCache(output, item, durationMs, worker);
+    const { observers } = this.run;
+    if (observers.watchesCalls) observers.callFinished(callEvent(this.node.name, output, output, item, "no-cache", durationMs, undefined, undefined, worker));
+    if (observers.watchesItems) observers.itemFinished(this.node, "no-cache");
   }
 
   /** Dry runs: a call that would run (a cached call that would miss, or an uncached call). */
   wouldRun(item: number | undefined, key: string, why: MissExplanation | undefined): void {
-    const event: CacheEvent = this.event(item, key, why ? "miss" : "no-cache", 0);
-    if (why) {
-      event.reason = why.reason;
-      if (why.detail) event.detail = why.detail;
-    }
+    const event = callEvent(this.node.name, this.node.output, key, item, why ? "miss" : "no-cache", 0, why);
     event.dryRun = true;
-    this.record(event);
+    this.log.record(event);
+    const { observers } = this.run;
+    if (observers.watchesCalls) observers.callFinished(event);
+    if (observers.watchesItems) observers.itemFinished(this.node, event.status);
   }
 
   finished(): void {
@@ -97,17 +100,5 @@ export class NodeReport {
   failed(error: unknown): void {
     this.stats.failed = true;
     this.callFailed(error);
-  }
-
-  private record(event: CacheEvent): void {
-    this.log.record(event);
-    const { observers } = this.run;
-    if (observers.watchesCalls) observers.callFinished(event);
-    if (observers.watchesItems) observers.itemFinished(this.node, event.status);
-  }
-
-  private event(item: number | undefined, key: string, status: CacheStatus, durationMs: number): CacheEvent {
-    const { name, output } = this.node;
-    return item === undefined ? { node: name, output, key, status, durationMs } : { node: name, output, key, item, status, durationMs };
   }
 }

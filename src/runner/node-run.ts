@@ -6,6 +6,8 @@
  *   uncached call               execute ────────────────────────► record
  *   mapped node cached whole (perItemCaching: false): one lookup for all its items; on a miss
  *                    every item executes, then one hash and one store for the whole output
+ *   a mapped node on a backend with `setMany`: misses stored in batches (store-batch.ts), each
+ *                    recorded once its batch is stored
  *
  * Lookups, hits, stores and records happen here; only `execute` leaves, to the executor (where
  * functions run), in chunks (see dispatch.ts). Everything stays synchronous while the backend and
@@ -13,7 +15,7 @@
  * call misses (reason `refresh`) and its result is stored over the old one. A dry run goes to
  * dry-run.ts instead.
  */
-import type { MaybePromise, NodeSignature } from "../cache/types.js";
+import type { CacheEntry, MaybePromise, NodeSignature } from "../cache/types.js";
 import { andThen, andThenCatch, isPromiseLike } from "../maybe-promise.js";
 import type { PlannedNode } from "../plan.js";
 import type { RunContext } from "./context.js";
@@ -24,6 +26,7 @@ import { checkedWhole, lookUp, lookUpMany, whyMissed, type Found } from "./looku
 import { NodeCalls } from "./node-calls.js";
 import { NodeReport } from "./node-report.js";
 import { runPool } from "./pool.js";
+import { StoreBatch } from "./store-batch.js";
 import type { MissExplanation } from "./reasons.js";
 import { blobKeyOf, callSignature, fingerprintNode, type NodeFingerprint } from "./signature.js";
 import { combineItemHashes, Slot } from "./slots.js";
@@ -114,7 +117,7 @@ function runCachedWhole(calls: NodeCalls, report: NodeReport, run: RunContext, f
             ? `its result cannot be hashed: ${unhashable!.error}`
             : storeResult(run, node, blobKey, { value: values, outputHash, createdAt: Date.now(), durationMs, nodeName: key, itemHashes: itemHashes as string[] }, signature);
         return andThen(stored, (result) => {
-          report.miss(undefined, key, durationMs, why, result);
+          report.miss(undefined, durationMs, why, result);
           return new Slot(values, "mapped", outputHash, itemHashes);
         });
       });
@@ -129,7 +132,11 @@ interface Miss extends Call {
   why: MissExplanation;
 }
 
-/** The calls of a node cached per call: the node itself, or each of its items. */
+/**
+ * The calls of a node cached per call: the node itself, or each of its items. A call on a
+ * synchronous backend with a synchronous function allocates no closure and no promise, hit or
+ * miss: what it keeps is its value, its hash and a few numbers in the stats.
+ */
 class CachedCalls {
   private readonly values: unknown[];
   private readonly hashes: (string | undefined)[];
@@ -138,6 +145,8 @@ class CachedCalls {
   private readonly refresh: boolean;
   /** Set when every call's entry was fetched at once (`getMany`): the entries and their keys. */
   private prefetched: { found: Found[]; blobKeys: string[]; msPerCall: number } | undefined;
+  /** A mapped node on a backend with `setMany`: its misses are stored in batches. */
+  private readonly batch: StoreBatch | undefined;
 
   constructor(
     private readonly calls: NodeCalls,
@@ -155,14 +164,26 @@ class CachedCalls {
       (error) => report.callFailed(error),
     );
     this.refresh = context.refresh.has(calls.node);
+    this.batch = calls.mapped && StoreBatch.usable(context) ? new StoreBatch(context, report) : undefined;
   }
 
   runAll(): MaybePromise<Slot> {
     return andThen(this.prefetch(), () =>
-      andThen(
-        runPool(this.calls.count, this.context.limiter, (index) => this.lookUp(index)),
-        () => (this.calls.mapped ? new Slot(this.values, "mapped", undefined, this.hashes) : new Slot(this.values[0], "value", this.hashes[0])),
+      andThen(this.lookUpAll(), () =>
+        this.calls.mapped ? new Slot(this.values, "mapped", undefined, this.hashes) : new Slot(this.values[0], "value", this.hashes[0]),
       ),
+    );
+  }
+
+  /** Every call; with a batch, its last results stored before the node ends, even when a call failed. */
+  private lookUpAll(): MaybePromise<void> {
+    const { batch } = this;
+    const all = () => runPool(this.calls.count, this.context.limiter, (index) => this.lookUp(index));
+    if (!batch) return all();
+    return andThenCatch(all, () => batch.finish(), (error) =>
+      andThen(batch.finish(), () => {
+        throw error;
+      }),
     );
   }
 
@@ -178,7 +199,6 @@ class CachedCalls {
     });
   }
 
-  /** A hit on a synchronous backend allocates no closure and no promise. */
   private lookUp(index: number): MaybePromise<void> {
     const { calls } = this;
     const item = calls.itemAt(index);
@@ -208,26 +228,32 @@ class CachedCalls {
 
   private miss(index: number, item: number | undefined, key: string, inputsText: string, blobKey: string): MaybePromise<void> {
     const signature = callSignature(key, this.fingerprint, inputsText, this.calls.inputHashes(item, inputsText));
-    return andThen(this.refresh ? REFRESHED : whyMissed(this.context, signature), (why) =>
-      this.dispatch.run({ index, item, key, args: this.calls.argumentsOf(item), blobKey, signature, why }),
-    );
+    const why = this.refresh ? REFRESHED : whyMissed(this.context, signature);
+    if (!isPromiseLike(why)) return this.execute(index, item, key, blobKey, signature, why);
+    return why.then((explained) => this.execute(index, item, key, blobKey, signature, explained));
   }
 
-  private settle(miss: Miss, { value, durationMs, worker, storedAs }: Outcome): MaybePromise<void> {
+  private execute(index: number, item: number | undefined, key: string, blobKey: string, signature: NodeSignature, why: MissExplanation): MaybePromise<void> {
+    return this.dispatch.run({ index, item, key, args: this.calls.argumentsOf(item), blobKey, signature, why });
+  }
+
+  private settle(miss: Miss, outcome: Outcome): MaybePromise<void> {
+    const { value, durationMs, worker, storedAs } = outcome;
     this.values[miss.index] = value;
     if (storedAs) {
       // Stored where it ran (a worker wrote it to the shared cache): only the signature is left.
       this.hashes[miss.index] = storedAs.outputHash;
       return andThen(recordSignature(this.context, this.calls.node, miss.signature), () =>
-        this.report.miss(miss.item, miss.key, durationMs, miss.why, true, worker),
+        this.report.miss(miss.item, durationMs, miss.why, true, worker),
       );
     }
     const { hash, error } = hashOutput(value);
     this.hashes[miss.index] = hash;
-    const stored =
-      hash === undefined
-        ? `its result cannot be hashed: ${error}`
-        : storeResult(this.context, this.calls.node, miss.blobKey, { value, outputHash: hash, createdAt: Date.now(), durationMs, nodeName: miss.key }, miss.signature);
-    return andThen(stored, (result) => this.report.miss(miss.item, miss.key, durationMs, miss.why, result, worker));
+    if (hash === undefined) return this.report.miss(miss.item, durationMs, miss.why, `its result cannot be hashed: ${error}`, worker);
+    const entry: CacheEntry = { value, outputHash: hash, createdAt: Date.now(), durationMs, nodeName: miss.key };
+    if (this.batch) return this.batch.add(miss.blobKey, entry, miss.signature, miss.item, durationMs, miss.why, worker);
+    const stored = storeResult(this.context, this.calls.node, miss.blobKey, entry, miss.signature);
+    if (!isPromiseLike(stored)) return this.report.miss(miss.item, durationMs, miss.why, stored, worker);
+    return stored.then((result) => this.report.miss(miss.item, durationMs, miss.why, result, worker));
   }
 }

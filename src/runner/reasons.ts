@@ -18,8 +18,11 @@ function changedKeys(before: Record<string, string> | undefined, after: Record<s
   return changed.length > 0 ? changed : undefined;
 }
 
+/** A key never stored: shared by every such miss (the stats keep a reference per miss, not a copy). */
+export const NEW: MissExplanation = Object.freeze({ reason: "new" });
+
 export function explainMiss(previous: NodeSignature | undefined, current: NodeSignature): MissExplanation {
-  if (!previous) return { reason: "new" };
+  if (!previous) return NEW;
   const before: SignatureParts = previous.parts ?? {};
   const after: SignatureParts = current.parts ?? {};
   if (previous.codeHash !== current.codeHash) return { reason: "code" };

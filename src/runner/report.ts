@@ -5,16 +5,16 @@
  */
 import type { CacheConfig } from "../cache/config.js";
 import { reasonLabel, type MissExplanation } from "./reasons.js";
-import type { CacheEvent, NodeRunStats, RunStats } from "./stats.js";
+import type { CallOutcome, NodeRunStats, RunStats } from "./stats.js";
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)}s`;
 
-function explanation(event: CacheEvent | undefined): string {
+function explanation(event: CallOutcome | undefined): string {
   if (!event || event.status !== "miss" || !event.reason) return "";
   return `, ${reasonLabel(event as MissExplanation)}`;
 }
 
-function notStored(node: NodeRunStats, events: CacheEvent[]): string {
+function notStored(node: NodeRunStats, events: CallOutcome[]): string {
   if (node.notStored === 0) return "";
   const first = events.find((event) => event.stored === false);
   const count = node.mapped ? `${node.notStored} ` : "";
@@ -22,7 +22,7 @@ function notStored(node: NodeRunStats, events: CacheEvent[]): string {
 }
 
 /** `events`: the node's events other than hits (its misses and uncached calls). */
-function part(node: NodeRunStats, events: CacheEvent[], explain: boolean): string {
+function part(node: NodeRunStats, events: CallOutcome[], explain: boolean): string {
   const time = seconds(node.durationMs);
   if (node.failed) return `[CACHE] ${node.output}: ✗ FAILED`;
   // A mapped node cached as a whole (perItemCaching: false) is one lookup, like an unmapped node.
@@ -41,14 +41,14 @@ function part(node: NodeRunStats, events: CacheEvent[], explain: boolean): strin
 }
 
 /** For a mapped node: how many items missed for each reason. */
-function summariseReasons(events: CacheEvent[]): string {
+function summariseReasons(events: CallOutcome[]): string {
   return countReasons(events)
     .map(([label, count]) => `, ${count} ${label}`)
     .join("");
 }
 
 /** How many misses there are per reason label, in order of first appearance. */
-export function countReasons(events: readonly CacheEvent[]): [label: string, count: number][] {
+export function countReasons(events: readonly CallOutcome[]): [label: string, count: number][] {
   const counts = new Map<string, number>();
   for (const event of events) {
     if (event.status !== "miss" || !event.reason) continue;
@@ -59,7 +59,7 @@ export function countReasons(events: readonly CacheEvent[]): [label: string, cou
 }
 
 export function formatCacheSummary(stats: RunStats, explain: boolean): string {
-  return stats.nodes.map((node) => part(node, stats.nonHitEvents(node), explain)).join(" | ");
+  return stats.nodes.map((node) => part(node, stats.nonHitOutcomes(node), explain)).join(" | ");
 }
 
 /** Writes the summary of a finished run to stderr, when the cache is on and verbose. */

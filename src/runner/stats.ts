@@ -96,31 +96,77 @@ export function newNodeStats(node: string, output: string, mapped: boolean, item
   return { node, output, mapped, items, hits: 0, misses: 0, noCache: 0, notStored: 0, durationMs: 0 };
 }
 
-/** What derives a logged hit's key from its item index (the node's call shape). */
+/** What the summaries read of a call: its event without the fields that name it. */
+export type CallOutcome = Pick<CacheEvent, "status" | "reason" | "detail" | "stored" | "notStoredReason">;
+
+/** What derives a logged call's key from its item index (the node's call shape). */
 export interface KeySource {
   keyOf(index: number | undefined): string;
 }
 
+/** Why a miss missed, as `runner.stats` shows it (reasons.ts builds these). */
+interface Explanation {
+  reason: MissReason;
+  detail?: string[];
+}
+
 /**
- * Consecutive hits of one node, items `first`, `first + 1`, … (or the one hit of an unmapped
- * node, `first` undefined): an all-hit mapped node is one of these, whatever its size.
+ * Consecutive calls of one node with one status, items `first`, `first + 1`, … (or the one call
+ * of an unmapped node, `first` undefined): an all-hit or all-miss mapped node is one of these,
+ * whatever its size. Per call it keeps a number (its duration) and, for a miss, a reference to
+ * its explanation; what is rare (a result not stored, a worker's name) is kept only when present.
  */
-interface HitRun {
+interface CallRun {
+  status: CacheStatus;
   key: string | KeySource;
   first: number | undefined;
   count: number;
   durations: Float64Array;
+  /** Misses: why each missed. */
+  whys: Explanation[] | undefined;
+  /** Misses: why each was not stored (`undefined` where stored); allocated on the first not stored. */
+  notStored: (string | undefined)[] | undefined;
+  /** Who ran each call, when not this process; allocated on the first. */
+  workers: (string | undefined)[] | undefined;
 }
 
-type LogEntry = HitRun | { event: CacheEvent };
+type LogEntry = CallRun | { event: CacheEvent };
+
+/**
+ * One call's event, as `runner.stats.events` and `onEvent` show it. `stored` is `true`, or why the
+ * result was not stored, for a miss; undefined otherwise.
+ */
+export function callEvent(
+  node: string,
+  output: string,
+  key: string,
+  item: number | undefined,
+  status: CacheStatus,
+  durationMs: number,
+  why?: Explanation,
+  stored?: true | string,
+  worker?: string,
+): CacheEvent {
+  const event: CacheEvent = item === undefined ? { node, output, key, status, durationMs } : { node, output, key, item, status, durationMs };
+  if (why !== undefined) {
+    event.reason = why.reason;
+    if (why.detail !== undefined) event.detail = why.detail;
+  }
+  if (stored !== undefined) {
+    event.stored = stored === true;
+    if (stored !== true) event.notStoredReason = stored;
+  }
+  if (worker !== undefined) event.worker = worker;
+  return event;
+}
 
 /**
  * The stats of one run. Each node keeps its own log, so nodes that run at the same time do not
- * interleave and `events` comes out in plan order whatever the timing. Hits are logged as runs of
- * consecutive items rather than as objects: an all-hit mapped node over 100k items would
- * otherwise keep 100k event objects alive through the run, which costs the garbage collector a
- * quarter of the run. `events` builds the objects when first read; misses and uncached calls,
- * rare by comparison, are kept whole.
+ * interleave and `events` comes out in plan order whatever the timing. Calls are logged as runs of
+ * consecutive items rather than as objects: a mapped node over 100k items would otherwise keep
+ * 100k event objects alive through the run, which costs the garbage collector a quarter of the
+ * run. `events` builds the objects when first read; dry-run calls, rare by comparison, are kept
+ * whole.
  */
 export class RunStats implements CacheStats {
   hits = 0;
@@ -142,7 +188,7 @@ export class RunStats implements CacheStats {
 
   /** Adds a node that starts, at its place in the plan; its calls are recorded in the log returned. */
   addNode(nodeStats: NodeRunStats, position: number): NodeLog {
-    const log = new NodeLog(this, nodeStats, position, () => (this.#events = undefined));
+    const log = new NodeLog(this, nodeStats, position);
     this.#logs.set(nodeStats, log);
     let index = this.nodes.length;
     while (index > 0 && this.#logs.get(this.nodes[index - 1]!)!.position > position) index--;
@@ -150,10 +196,36 @@ export class RunStats implements CacheStats {
     return log;
   }
 
-  /** A node's events other than hits, without building the hits' objects. */
-  nonHitEvents(nodeStats: NodeRunStats): CacheEvent[] {
-    const found: CacheEvent[] = [];
-    for (const entry of this.#logs.get(nodeStats)?.entries ?? []) if ("event" in entry) found.push(entry.event);
+  /** Called by a node's log when it records a call: `events`, if built, is out of date. */
+  changed(): void {
+    this.#events = undefined;
+  }
+
+  /**
+   * What a node's calls other than hits came to, for the summaries: built without their keys
+   * (deriving 100k keys again would cost a content hash each) and without the hits.
+   */
+  nonHitOutcomes(nodeStats: NodeRunStats): CallOutcome[] {
+    const found: CallOutcome[] = [];
+    for (const entry of this.#logs.get(nodeStats)?.entries ?? []) {
+      if ("event" in entry) {
+        found.push(entry.event);
+        continue;
+      }
+      if (entry.status === "hit") continue;
+      for (let i = 0; i < entry.count; i++) {
+        const outcome: CallOutcome = { status: entry.status };
+        const why = entry.whys?.[i];
+        if (why !== undefined) {
+          outcome.reason = why.reason;
+          if (why.detail !== undefined) outcome.detail = why.detail;
+          const notStored = entry.notStored?.[i];
+          outcome.stored = notStored === undefined;
+          if (notStored !== undefined) outcome.notStoredReason = notStored;
+        }
+        found.push(outcome);
+      }
+    }
     return found;
   }
 
@@ -161,65 +233,71 @@ export class RunStats implements CacheStats {
     const events: CacheEvent[] = [];
     for (const owner of this.nodes) {
       for (const entry of this.#logs.get(owner)!.entries) {
-        if ("event" in entry) {
-          events.push(entry.event);
-          continue;
-        }
-        const { key, first, count, durations } = entry;
-        for (let i = 0; i < count; i++) {
-          const item = first === undefined ? undefined : first + i;
-          const base = { node: owner.node, output: owner.output, key: typeof key === "string" ? key : key.keyOf(item) };
-          events.push(item === undefined ? { ...base, status: "hit", durationMs: durations[i]! } : { ...base, item, status: "hit", durationMs: durations[i]! });
-        }
+        if ("event" in entry) events.push(entry.event);
+        else pushEvents(events, owner, entry);
       }
     }
     return events;
   }
 }
 
+function pushEvents(events: CacheEvent[], owner: NodeRunStats, run: CallRun): void {
+  const { key, first, count, durations, status, whys, notStored, workers } = run;
+  for (let i = 0; i < count; i++) {
+    const item = first === undefined ? undefined : first + i;
+    const stored = status === "miss" ? (notStored?.[i] ?? true) : undefined;
+    events.push(callEvent(owner.node, owner.output, typeof key === "string" ? key : key.keyOf(item), item, status, durations[i]!, whys?.[i], stored, workers?.[i]));
+  }
+}
+
 /** One node's record of its calls, counted in its `NodeRunStats` and in the run's totals. */
 export class NodeLog {
   readonly entries: LogEntry[] = [];
-  /** The run the next hit may extend. */
-  #open: HitRun | undefined;
+  /** The run the next call may extend. */
+  #open: CallRun | undefined;
 
   constructor(
     private readonly run: RunStats,
     private readonly nodeStats: NodeRunStats,
     /** The node's index in the plan. */
     readonly position: number,
-    private readonly changed: () => void,
   ) {}
 
   recordHit(key: string | KeySource, item: number | undefined, durationMs: number): void {
     this.run.hits++;
     this.nodeStats.hits++;
-    this.changed();
-    const open = this.#open;
-    if (open !== undefined && open.key === key && item !== undefined && item === open.first! + open.count) {
-      if (open.count === open.durations.length) {
-        const grown = new Float64Array(open.count * 2);
-        grown.set(open.durations);
-        open.durations = grown;
-      }
-      open.durations[open.count++] = durationMs;
-      return;
-    }
-    const run: HitRun = { key, first: item, count: 1, durations: new Float64Array(item === undefined ? 1 : 16) };
-    run.durations[0] = durationMs;
-    this.entries.push(run);
-    this.#open = item === undefined ? undefined : run;
+    this.#append("hit", key, item, durationMs);
   }
 
-  /** Adds one event that is not a hit (a miss, or a call of an uncached node). */
-  record(event: CacheEvent): void {
-    if (event.status === "hit") {
-      this.recordHit(event.key, event.item, event.durationMs);
-      return;
+  /** A miss: why, and `true` when its result was stored, else why not; `worker` when it ran elsewhere. */
+  recordMiss(key: string | KeySource, item: number | undefined, durationMs: number, why: Explanation, stored: true | string, worker: string | undefined): void {
+    const { run, nodeStats } = this;
+    run.misses++;
+    nodeStats.misses++;
+    const into = this.#append("miss", key, item, durationMs);
+    const index = into.count - 1;
+    (into.whys ??= [])[index] = why;
+    if (stored !== true) {
+      run.notStored++;
+      nodeStats.notStored++;
+      (into.notStored ??= [])[index] = stored;
     }
+    if (worker !== undefined) (into.workers ??= [])[index] = worker;
+  }
+
+  /** A call of an uncached node. */
+  recordNoCache(key: string | KeySource, item: number | undefined, durationMs: number, worker: string | undefined): void {
+    this.run.noCache++;
+    this.nodeStats.noCache++;
+    const into = this.#append("no-cache", key, item, durationMs);
+    if (worker !== undefined) (into.workers ??= [])[into.count - 1] = worker;
+  }
+
+  /** Adds one whole event: a dry run's call that would run (a miss or an uncached call). */
+  record(event: CacheEvent): void {
     this.entries.push({ event });
     this.#open = undefined;
-    this.changed();
+    this.run.changed();
     const { run, nodeStats } = this;
     if (event.status === "miss") {
       run.misses++;
@@ -228,9 +306,25 @@ export class NodeLog {
       run.noCache++;
       nodeStats.noCache++;
     }
-    if (event.stored === false) {
-      run.notStored++;
-      nodeStats.notStored++;
+  }
+
+  /** The run the call goes in (the open one when it continues it, else a new one), its duration added. */
+  #append(status: CacheStatus, key: string | KeySource, item: number | undefined, durationMs: number): CallRun {
+    this.run.changed();
+    const open = this.#open;
+    if (open !== undefined && open.status === status && open.key === key && item !== undefined && item === open.first! + open.count) {
+      if (open.count === open.durations.length) {
+        const grown = new Float64Array(open.count * 2);
+        grown.set(open.durations);
+        open.durations = grown;
+      }
+      open.durations[open.count++] = durationMs;
+      return open;
     }
+    const run: CallRun = { status, key, first: item, count: 1, durations: new Float64Array(item === undefined ? 1 : 16), whys: undefined, notStored: undefined, workers: undefined };
+    run.durations[0] = durationMs;
+    this.entries.push(run);
+    this.#open = item === undefined ? undefined : run;
+    return run;
   }
 }

@@ -559,12 +559,14 @@ describe("DiskCache keeps what v8 alone would change", () => {
 });
 
 describe("DiskCache.getMany and setMany", () => {
-  it("stores a batch in one commit and reads it back in order, undefined where absent", () => {
+  it("stores a batch with setBlob's batch and reads it back in order, undefined where absent", () => {
     const dir = makeTempDir();
     const cache = new DiskCache({ cacheDir: dir });
     const writes = [0, 1, 2].map((i) => ({ key: `000000000000000${i}`, entry: entry({ i }, `items::${i}`) }));
     expect(cache.setMany(writes)).toBeUndefined();
-    // Committed at once: another process (or instance) sees them without a flush.
+    expect(cache.getMany(["0000000000000001"])[0]?.value).toEqual({ i: 1 }); // this process reads its pending writes
+    // Committed with the run's flush (one transaction for a run of misses), then another process sees them.
+    cache.flush();
     const reader = new DiskCache({ cacheDir: dir });
     const got = reader.getMany(["0000000000000002", "00000000000000ff", "0000000000000000"]);
     expect(got.map((hit) => hit?.value)).toEqual([{ i: 2 }, undefined, { i: 0 }]);

@@ -144,12 +144,16 @@ export class DiskCache implements CacheBackend {
     return this.#values.readMany(keys);
   }
 
-  /** Stores the entries in one transaction; refusals (NotStorableError) come back aligned with `entries`. */
+  /**
+   * Stores the entries, committed with `setBlob`'s batch (one transaction for a run of misses);
+   * refusals (NotStorableError) come back aligned with `entries`.
+   */
   setMany(entries: readonly BlobWrite[]): (Error | undefined)[] | void {
     const errors = this.#values.writeMany(entries);
-    entries.forEach(({ key, entry }, i) => {
+    for (let i = 0; i < entries.length; i++) {
+      const { key, entry } = entries[i]!;
       if (!errors?.[i] && typeof entry.nodeName === "string") this.#lastKeyOfNode.set(entry.nodeName, key);
-    });
+    }
     return errors;
   }
 

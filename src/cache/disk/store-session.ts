@@ -81,14 +81,19 @@ export class StoreSession {
 
   /** The stored entry, or undefined when absent or unreadable. A stored `undefined` is an entry. */
   read(key: string): CacheEntry | undefined {
+    return this.#read(key, undefined);
+  }
+
+  /** `env`: the store when the caller opened it once for many reads, else looked for here. */
+  #read(key: string, env: StoreEnv | undefined | null): CacheEntry | undefined {
     const id = blobIdOf(key);
     if (this.#pending.size > 0) {
       const pending = this.#pending.get(id);
       if (pending) return pending.key === key ? (deserializeValue(pending.payload) as CacheEntry) : undefined;
     }
-    const env = this.store.env(false);
-    if (!env) return undefined;
-    return this.store.guard(() => this.#readStored(env, id, key), undefined);
+    const store = env === undefined ? this.store.env(false) : env;
+    if (!store) return undefined;
+    return this.store.guard(() => this.#readStored(store, id, key), undefined);
   }
 
   #readStored(env: StoreEnv, id: string, key: string): CacheEntry | undefined {
@@ -109,7 +114,9 @@ export class StoreSession {
   /** Entries of `keys` in order, from one read snapshot. */
   readMany(keys: readonly string[]): (CacheEntry | undefined)[] {
     const entries = new Array<CacheEntry | undefined>(keys.length);
-    for (let i = 0; i < keys.length; i += 1) entries[i] = this.read(keys[i]!);
+    // Looked for once: with no store yet, each read would otherwise check the disk for one.
+    const env = this.store.env(false) ?? null;
+    for (let i = 0; i < keys.length; i += 1) entries[i] = this.#read(keys[i]!, env);
     return entries;
   }
 
@@ -133,29 +140,35 @@ export class StoreSession {
       try {
         this.commit();
       } catch (error) {
-        throw new NotStorableError(`Cannot store ${nodeLabel(entry)} in the disk cache: committing to ${this.store.dir} failed: ${(error as Error).message}`, entry.nodeName, undefined, { cause: error });
+        throw commitFailed(this.store.dir, entry, error);
       }
     } else {
       this.#commitSoon();
     }
   }
 
-  /** Stores every entry that can be stored in one transaction; returns the refusals aligned with `entries`. */
+  /**
+   * Encodes and batches every entry that can be stored, committed like `write`'s (by size, soon
+   * after, at the runner's flush, at exit); returns the refusals aligned with `entries`.
+   */
   writeMany(entries: readonly { key: string; entry: CacheEntry }[]): (Error | undefined)[] | void {
     let errors: (Error | undefined)[] | undefined;
-    entries.forEach(({ key, entry }, i) => {
+    for (let i = 0; i < entries.length; i++) {
+      const { key, entry } = entries[i]!;
       try {
         this.#add(encodeEntry(key, entry));
       } catch (error) {
         (errors ??= new Array<Error | undefined>(entries.length))[i] = error as Error;
       }
-    });
+    }
+    if (this.#pendingBytes < BATCH_BYTES) {
+      this.#commitSoon();
+      return errors;
+    }
     try {
       this.commit();
     } catch (error) {
-      const failure = (entry: CacheEntry) =>
-        new NotStorableError(`Cannot store ${nodeLabel(entry)} in the disk cache: committing to ${this.store.dir} failed: ${(error as Error).message}`, entry.nodeName, undefined, { cause: error });
-      return entries.map(({ entry }, i) => errors?.[i] ?? failure(entry));
+      return entries.map(({ entry }, i) => errors?.[i] ?? commitFailed(this.store.dir, entry, error));
     }
     return errors;
   }
@@ -231,6 +244,10 @@ export class StoreSession {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
   }
+}
+
+function commitFailed(dir: string, entry: CacheEntry, error: unknown): NotStorableError {
+  return new NotStorableError(`Cannot store ${nodeLabel(entry)} in the disk cache: committing to ${dir} failed: ${(error as Error).message}`, entry.nodeName, undefined, { cause: error });
 }
 
 function nodeLabel(entry: CacheEntry): string {
