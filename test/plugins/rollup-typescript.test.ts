@@ -11,6 +11,7 @@
  * edit to an imported helper and a rebuild, a miss with the new result.
  */
 import { rmSync } from "node:fs";
+import { SourceMap, type SourceMapPayload } from "node:module";
 import { afterAll, describe, expect, it } from "vitest";
 import { createTransformer } from "../../src/transform/index.js";
 import { fixtureHandle, linkDaft, makeTempDir, removeTempDirs, type FixtureCopy } from "../helpers/fixture.js";
@@ -146,6 +147,15 @@ function writtenHashes(app: FixtureCopy): { codeHash: string; depsHashes: string
   return result!.buildInfos.map(({ codeHash, depsHashes }) => ({ codeHash, depsHashes }));
 }
 
+/** Where the source map of dist/main.js says the first occurrence of `text` comes from (0-based line). */
+function originalLineOf(app: FixtureCopy, text: string): { source: string; line: number } {
+  const code = app.read("dist/main.js");
+  const before = code.slice(0, code.indexOf(text)).split("\n");
+  const map = new SourceMap(JSON.parse(app.read("dist/main.js.map")) as SourceMapPayload);
+  const entry = map.findEntry(before.length - 1, before.at(-1)!.length) as { originalSource: string; originalLine: number };
+  return { source: entry.originalSource, line: entry.originalLine };
+}
+
 function hashes(run: Run): { codeHash: string; depsHashes: string[] }[] {
   return run.nodes.map(({ codeHash, depsHashes }) => ({ codeHash, depsHashes }));
 }
@@ -157,8 +167,13 @@ describe.each(SETUPS)("daft/rollup with @rollup/plugin-typescript, $name", (setu
   ])("daft %s: build info of the file as written, a cached node, an edited helper seen", async (_order, daftFirst) => {
     const app = project(setup, daftFirst);
     await build(app);
-    // The TypeScript plugin did compile the nodes before daft saw them (ES5 has no destructuring).
-    if (setup.readableES5) expect(app.read("dist/main.js")).toMatch(/function \(_a\)/);
+    if (setup.readableES5) {
+      // The TypeScript plugin did compile the nodes before daft saw them (ES5 has no destructuring)…
+      expect(app.read("dist/main.js")).toMatch(/function \(_a\)/);
+      // …and the bundle's source map still leads back to the lines of the file as written.
+      expect(originalLineOf(app, "doubled + offset")).toEqual({ source: "../src/pipeline.ts", line: 10 });
+      expect(originalLineOf(app, "new Pipeline")).toEqual({ source: "../src/pipeline.ts", line: 13 });
+    }
 
     const first = await run(app);
     expect(first.out).toEqual({ x: 5, doubled: 10, result: 20 });
