@@ -128,8 +128,7 @@ interface Run {
 /** `rollup -c` in the project; what it printed, which must name no problem. */
 async function build(app: FixtureCopy): Promise<void> {
   rmSync(app.path("dist"), { recursive: true, force: true });
-  const env = { ...process.env, NO_COLOR: "1" };
-  delete env.FORCE_COLOR;
+  const env = { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined };
   const { stderr } = await runNode([app.path("node_modules/rollup/dist/bin/rollup"), "-c"], { cwd: app.dir, env, timeoutMs: 180_000 });
   expect(stderr).toContain("created dist");
   expect(stderr).not.toContain("(!)");

@@ -3,7 +3,9 @@
  * and the suite fails, if a transform returns no map), a TypeScript plugin listed
  * *before* daft (daft's transform is ordered first regardless), checks the shared bundler suite,
  * then Rollup's watch mode: an edit two imports below a node re-transforms the module that
- * declares the node, although Rollup itself only knows that it changed a module further down.
+ * declares the node, although Rollup itself only knows that it changed a module further down;
+ * and modules a plugin loads with other code than the file's (or with no file behind them).
+ * @rollup/plugin-typescript, which compiles in `load`, has its own file: rollup-typescript.test.ts.
  */
 import { rollup, watch, type Plugin, type RollupOptions } from "rollup";
 import { afterAll, describe, expect, it } from "vitest";
