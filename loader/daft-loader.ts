@@ -109,8 +109,8 @@ export class DaftLoader {
       return undefined;
     }
     if (result.compiledElsewhere) this.stats.compiledElsewhere++;
-    if (result.code !== undefined) this.stats.injected++;
-    return result.code;
+    if (result.result !== undefined) this.stats.injected++;
+    return result.result?.code;
   }
 
   /**

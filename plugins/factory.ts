@@ -1,8 +1,10 @@
 /**
  * The one unplugin factory behind `daft/vite`, `daft/rollup`, `daft/esbuild`, `daft/webpack` and
- * `daft/rspack`. Each bundler hands the shared transform core the module's original source (the
- * plugin runs first: `enforce: "pre"`, `order: "pre"`), so a function gets the same hashes from
- * every bundler and from the Node loader.
+ * `daft/rspack`. Build info always comes from the module's file as written, so a function gets
+ * the same hashes from every bundler and from the Node loader: the transform runs before other
+ * plugins' transforms (`enforce: "pre"`, `order: "pre"`), and where a plugin compiled the module
+ * before any transform could (@rollup/plugin-typescript compiles in `load`), the transform core
+ * injects the build info of the file on disk into the compiled code (plugin-state.ts).
  *
  * - `transform.filter`: the id filter (source extensions, `include`/`exclude`) and a code filter
  *   (the module names "daft" in a string). Vite and Rollup ≥ 4.40 apply it without calling the

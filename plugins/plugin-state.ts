@@ -43,12 +43,29 @@ export class PluginState {
     const warnings: string[] = [];
     this.collecting = warnings;
     try {
-      const result = this.get().transform(code, file);
+      const result = this.transformArrived(code, file, warnings);
       if (result) this.closure.record(resolve(file), result.watchFiles);
       return { result, warnings };
     } finally {
       this.collecting = undefined;
     }
+  }
+
+  /**
+   * Build info always comes from the file as written, even when a plugin compiled the module
+   * before any transform ran (@rollup/plugin-typescript compiles in its `load` hook, so hook order
+   * cannot put daft first): it goes into the compiled code at the func calls, matched in order.
+   * Calls that cannot be matched leave the code as it arrived to be transformed as it is.
+   */
+  private transformArrived(code: string, file: string, warnings: string[]): TransformResult | undefined {
+    const transformer = this.get();
+    const loaded = transformer.transformLoaded(code, file);
+    if (!("problem" in loaded)) return loaded.result;
+    warnings.push(
+      `daft: ${file}: ${loaded.problem}: a plugin compiled this module before daft's transform saw it, so its build info ` +
+        `comes from the compiled code, and its hashes differ from those of the file as written (the Node loader's).`,
+    );
+    return transformer.transform(code, file);
   }
 
   /**

@@ -6,6 +6,9 @@
  * import daft from "daft/rollup";
  * export default { input: "src/main.ts", plugins: [daft(), typescript()] };
  * ```
+ *
+ * In any order: @rollup/plugin-typescript compiles in `load`, before every transform, and daft
+ * injects the build info of the file as written into what it compiled.
  */
 import type { RollupPlugin } from "unplugin";
 import { daftUnplugin, type DaftPluginOptions } from "./index.js";

@@ -10,6 +10,7 @@
  * warm start never compiles it.
  */
 import type { BuildInfo } from "../build-info.js";
+import type { ForeignInjection } from "./cold/foreign-code.js";
 import { createColdPart } from "./cold/index.js";
 import type { PersistentStore } from "./persistent-store.js";
 import type { Stamp, StatCache } from "./stamps.js";
@@ -46,7 +47,7 @@ export interface ColdPart {
    */
   confirm(entry: TransformEntry): Stamp[] | undefined;
   /** `compiled` with `infos` (computed from the file as written) injected at its func calls, in order. */
-  injectCompiled(compiled: string, file: string, infos: readonly BuildInfo[]): { code: string } | { problem: string };
+  injectCompiled(compiled: string, file: string, infos: readonly BuildInfo[]): ForeignInjection;
   invalidate(path: string): void;
   invalidateAll(): void;
   /** Writes the cache files: the light part's entries and its own. */

@@ -94,6 +94,14 @@ function magicString(code: string): MagicStringClass {
  */
 export function applyInsertions(code: string, insertions: readonly Insertion[], file: string): InjectedCode {
   const { output, sorted } = spliceInsertions(code, insertions);
+  return injectedCode(code, output, sorted, file);
+}
+
+/**
+ * `output` (`code` with the `sorted` insertions made, perhaps adjusted further, e.g. an inline
+ * source map shifted) and the source map of the insertions, made on first access.
+ */
+export function injectedCode(code: string, output: string, sorted: readonly Insertion[], file: string): InjectedCode {
   let map: SourceMap | undefined;
   return {
     code: output,

@@ -20,7 +20,7 @@ import { ProjectRoots } from "../project-root.js";
 import { compiledCallsFileBeside } from "./cache-location.js";
 import type { FileRecordStats } from "./cold/file-records.js";
 import { loadColdPart, type ColdPart } from "./cold-part.js";
-import { applyInsertions, insertionsFor, type Insertion } from "./inject.js";
+import { applyInsertions, insertionsFor, type InjectedCode, type Insertion } from "./inject.js";
 import { parserIdentity } from "./parser-identity.js";
 import { relativePath } from "./paths.js";
 import { PersistentStore, type StoreSection } from "./persistent-store.js";
@@ -57,10 +57,11 @@ export interface TransformResult {
 }
 
 /**
- * What became of a module a host loaded (see `transformLoaded`): its new code (undefined: keep
- * it as it is) and whether another tool had compiled it; or why the build info could not go in.
+ * What became of a module a host loaded (see `transformLoaded`): the transformed module
+ * (undefined: keep it as it is) and whether another tool had compiled it; or why the build info
+ * could not go in.
  */
-export type LoadedTransform = { code: string | undefined; compiledElsewhere: boolean } | { problem: string };
+export type LoadedTransform = { result: TransformResult | undefined; compiledElsewhere: boolean } | { problem: string };
 
 export interface TransformerStats {
   /** transform() calls that got as far as the cheap check passing. */
@@ -78,9 +79,10 @@ export interface Transformer {
   transform(code: string, id: string): TransformResult | undefined;
   /**
    * For a host that may receive code another tool already compiled from the file (a Node loader
-   * registered before daft's): `code` is what arrived for `id`. Build info always comes from
-   * the file as written, so every tool gets the same hashes; in compiled code it goes in at the
-   * func calls, matched in order and by input names.
+   * registered before daft's, a bundler plugin that compiles in its `load` hook): `code` is what
+   * arrived for `id`. Build info always comes from the file as written, so every tool gets the
+   * same hashes; in compiled code it goes in at the func calls, matched in order and by input
+   * names. A module with no file behind it (a bundler plugin's own) is taken as written.
    */
   transformLoaded(code: string, id: string): LoadedTransform;
   /** A watcher saw `file` change, appear or disappear. */
@@ -163,18 +165,19 @@ class DaftTransformer implements Transformer {
 
   transformLoaded(code: string, id: string): LoadedTransform {
     const path = transformablePath(id);
-    if (path === undefined || !mightContainFunc(code)) return { code: undefined, compiledElsewhere: false };
+    if (path === undefined || !mightContainFunc(code)) return { result: undefined, compiledElsewhere: false };
     const file = resolve(path);
     const source = hashString(code);
     const place = this.placeOf(file);
     const match = this.warm.find(file, source, place.settings);
     // A cached transform of this very code that holds: it is the file as written (no need to read it).
-    const written = match?.holds ? code : readFileSync(file, "utf8");
-    if (written === code) return { code: this.transformFile(code, file, source, place, match)?.code, compiledElsewhere: false };
+    const written = match?.holds ? code : (readWritten(file) ?? code);
+    if (written === code) return { result: this.transformFile(code, file, source, place, match), compiledElsewhere: false };
     const original = mightContainFunc(written) ? this.transformFile(written, file, hashString(written), place) : undefined;
-    if (!original) return { code: undefined, compiledElsewhere: true };
+    if (!original) return { result: undefined, compiledElsewhere: true };
     const injected = this.cold().injectCompiled(code, file, original.buildInfos);
-    return "problem" in injected ? injected : { code: injected.code, compiledElsewhere: true };
+    if ("problem" in injected) return injected;
+    return { result: withCode(original, injected), compiledElsewhere: true };
   }
 
   invalidate(file: string): void {
@@ -315,4 +318,30 @@ class DaftTransformer implements Transformer {
       warnings: entry.warnings,
     };
   }
+}
+
+/** The file's text, or undefined when there is none (a module a bundler plugin made up, a file deleted since). */
+function readWritten(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    throw error;
+  }
+}
+
+/** The transform of the file as written, carried by the compiled code it was injected into. */
+function withCode(original: TransformResult, injected: InjectedCode): TransformResult {
+  return {
+    code: injected.code,
+    get map() {
+      return injected.map;
+    },
+    buildInfos: original.buildInfos,
+    get watchFiles() {
+      return original.watchFiles;
+    },
+    warnings: original.warnings,
+  };
 }

@@ -1,9 +1,10 @@
 /**
- * The README's webpack, rspack and Rolldown recipes, copied from README.md itself into a fresh
- * `"type": "module"` TypeScript app that installed the packed daft with npm: each config builds
- * the app as written (webpack with ts-loader, which type-checks the code daft injected, under the
- * strictest compiler settings; rspack with its SWC loader; Rolldown through its own CLI), and the
- * command on the recipe's last line runs the output, with build hashes, the same in every bundle.
+ * The README's webpack, rspack, Rollup and Rolldown recipes, copied from README.md itself into a
+ * fresh `"type": "module"` TypeScript app that installed the packed daft with npm: each config
+ * builds the app as written (webpack with ts-loader, which type-checks the code daft injected,
+ * under the strictest compiler settings; rspack with its SWC loader; Rollup with
+ * @rollup/plugin-typescript and Rolldown through their own CLIs), and the command on the
+ * recipe's last line runs the output, with build hashes, the same in every bundle.
  *
  * webpack-cli and @rspack/cli are not installed: a small driver does what they do with a config
  * file (import it from the project folder, hand it to the compiler, report errors).
@@ -97,7 +98,9 @@ describe("the README's bundler recipes build and run as written, in a \"type\": 
   let expected: { codeHash: string; depsHashes: string[] };
 
   beforeAll(async () => {
-    app = await freshProjectWithDaft({ link: ["webpack", "ts-loader", "typescript", "@rspack/core", "rolldown"] });
+    app = await freshProjectWithDaft({
+      link: ["webpack", "ts-loader", "typescript", "@rspack/core", "rolldown", "rollup", "@rollup/plugin-typescript"],
+    });
     for (const [path, content] of Object.entries(APP)) app.write(path, content);
     const info = createTransformer({ persistentCacheFile: false }).transform(APP["src/pipeline.ts"]!, app.path("src/pipeline.ts"))!.buildInfos[0]!;
     expected = { codeHash: info.codeHash, depsHashes: info.depsHashes };
@@ -132,6 +135,19 @@ describe("the README's bundler recipes build and run as written, in a \"type\": 
     await buildAndRun("rspack.config.js", async (command) => {
       expect(command).toEqual(["rspack"]);
       await compileWith("rspack", "rspack.config.js");
+    });
+  }, 300_000);
+
+  it("Rollup with @rollup/plugin-typescript, through its CLI", async () => {
+    await buildAndRun("rollup.config.js", async (command) => {
+      expect(command).toEqual(["rollup", "-c"]);
+      const { stdout, stderr } = await runNode([app.path("node_modules/rollup/dist/bin/rollup"), ...command.slice(1)], {
+        cwd: app.dir,
+        env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined },
+        timeoutMs: 180_000,
+      });
+      expect(stderr).toContain("created dist");
+      expect(`${stdout}\n${stderr}`).not.toMatch(/\(!\)|warn|error/i);
     });
   }, 300_000);
 

@@ -14,7 +14,7 @@
  */
 import type { BuildInfo } from "../../build-info.js";
 import { hashString } from "../../hashing/xxhash.js";
-import { insertionsFor, spliceInsertions, type CallPosition, type Insertion } from "../inject.js";
+import { injectedCode, insertionsFor, spliceInsertions, type CallPosition, type InjectedCode, type Insertion } from "../inject.js";
 import { parserIdentity } from "../parser-identity.js";
 import { PersistentStore, type StoreSection } from "../persistent-store.js";
 import { compiledCallsProblem, type CompiledCallsEntry } from "../stored-data.js";
@@ -27,7 +27,8 @@ import { analyseScopes } from "./scope.js";
 import { shiftInlineSourceMap } from "./source-map-shift.js";
 import { saveStore } from "./store-writer.js";
 
-export type ForeignInjection = { code: string } | { problem: string };
+/** The compiled code with the build info in (and the source map of the insertions), or why not. */
+export type ForeignInjection = InjectedCode | { problem: string };
 
 export class ForeignCodeInjector {
   private readonly memory = new Map<string, CompiledCallsEntry>();
@@ -67,7 +68,7 @@ export class ForeignCodeInjector {
     } else {
       this.memory.set(file, known!);
     }
-    return { code: spliceWithSourceMap(code, insertions) };
+    return spliceWithSourceMap(code, file, insertions);
   }
 
   save(): void {
@@ -109,7 +110,7 @@ function mismatch(compiled: number, original: number): string {
 }
 
 /** Inserts the texts, keeping an inline source map (which the compiler appended) in step. */
-function spliceWithSourceMap(code: string, insertions: readonly Insertion[]): string {
+function spliceWithSourceMap(code: string, file: string, insertions: readonly Insertion[]): InjectedCode {
   const { output, sorted } = spliceInsertions(code, insertions);
-  return shiftInlineSourceMap(output, code, sorted);
+  return injectedCode(code, shiftInlineSourceMap(output, code, sorted), sorted, file);
 }

@@ -9,7 +9,7 @@ import type { ColdContext, ColdPart, ComputedTransform } from "../cold-part.js";
 import { FsCache } from "../fs-cache.js";
 import type { Stamp } from "../stamps.js";
 import { fileEntryProblem, type StoredFileEntry, type TransformEntry } from "../stored-data.js";
-import { ForeignCodeInjector } from "./foreign-code.js";
+import { ForeignCodeInjector, type ForeignInjection } from "./foreign-code.js";
 import { dependencyHashes, type DependencyResult, type DependencyTarget } from "./dependency-hashes.js";
 import { FileRecords } from "./file-records.js";
 import { ModuleTransform } from "./module-transform.js";
@@ -53,7 +53,7 @@ class TransformEngine implements ColdPart {
     return entry.stamps.map(([key]) => this.records.stampOf(keys.absolute(key), key));
   }
 
-  injectCompiled(compiled: string, file: string, infos: readonly BuildInfo[]): { code: string } | { problem: string } {
+  injectCompiled(compiled: string, file: string, infos: readonly BuildInfo[]): ForeignInjection {
     return this.compiled.inject(compiled, file, infos);
   }
 
