@@ -28,6 +28,8 @@ export const MAX_DEPS_FILES = 200;
 export interface StoredCall extends CallPosition {
   codeHash: string;
   depsHashes: string[];
+  /** See BuildInfo.depsLimited. */
+  depthLimited?: true;
   inputs?: string[];
   defaults?: string[];
   depsFiles?: NonNullable<BuildInfo["depsFiles"]>;
@@ -79,6 +81,7 @@ export function buildInfoOf(call: StoredCall, file: string): BuildInfo {
     v: BUILD_INFO_VERSION,
     codeHash: call.codeHash,
     depsHashes: call.depsHashes,
+    ...(call.depthLimited ? { depsLimited: true as const } : {}),
     ...(call.inputs !== undefined ? { inputs: call.inputs, defaults: call.defaults ?? [] } : {}),
     file,
     ...(call.depsFiles !== undefined ? { depsFiles: call.depsFiles } : {}),
@@ -99,12 +102,14 @@ const TOKEN = /^[0-9A-Za-z.+_-]{1,256}$/;
 /** A warning or a syntax error: one line of printable text. */
 const MESSAGE = /^[^\p{Cc}\u2028\u2029]{1,16384}$/u;
 const PARSER_VERSION = /^babel-[0-9A-Za-z.+_-]{1,64}$/;
-const SETTINGS = /^([1-9][0-9]{0,5})\|(.*)$/s;
+const SETTINGS = /^([1-9][0-9]{0,5}|all)\|(.*)$/s;
 const WARNING_PREFIX = "daft transform: ";
 const STORED_KINDS: ReadonlySet<string> = new Set(["source", "asset", "broken"] satisfies StoredFileEntry["k"][]);
 const IMPORT_KINDS: ReadonlySet<string> = new Set(["static", "side-effect", "reexport", "dynamic", "require", "asset"] satisfies ImportKind[]);
 /** Far more than any module has; bounds the work a hostile entry can ask for. */
 const MAX_CALLS = 10_000;
+/** Import levels of a closure without a depth limit: far more than any real import chain. */
+const MAX_LEVELS = 100_000;
 const MAX_STAMPS = 100_000;
 const MAX_IMPORTS = 100_000;
 
@@ -157,7 +162,7 @@ export function transformEntryProblem(value: unknown): Problem {
   if (!isHash(value.source)) return "source is not a hash";
   const settings = typeof value.settings === "string" ? SETTINGS.exec(value.settings) : null;
   if (!settings || !isPath(settings[2])) return "settings are not <depth>|<root key>";
-  const depth = Number(settings[1]);
+  const depth = settings[1] === "all" ? Infinity : Number(settings[1]);
   return (
     listProblem(value.calls, "calls", MAX_CALLS, (call) => callProblem(call, depth)) ??
     listProblem(value.warnings, "warnings", MAX_CALLS, (warning) =>
@@ -172,8 +177,12 @@ function callProblem(value: unknown, depth: number): Problem {
   const positionProblem = callPositionProblem(value);
   if (positionProblem !== undefined) return positionProblem;
   if (!isHash(value.codeHash)) return "codeHash is not a hash";
-  if (!Array.isArray(value.depsHashes) || value.depsHashes.length !== depth || !value.depsHashes.every(isHash)) {
-    return `depsHashes is not a list of ${depth} hashes`;
+  const levels = Array.isArray(value.depsHashes) ? value.depsHashes.length : 0;
+  if (!Array.isArray(value.depsHashes) || levels < 1 || levels > Math.min(depth, MAX_LEVELS) || !value.depsHashes.every(isHash)) {
+    return `depsHashes is not a list of 1 to ${depth} hashes`;
+  }
+  if (value.depthLimited !== undefined && (value.depthLimited !== true || levels !== depth)) {
+    return "depthLimited is not true on a call whose hashes reach the depth limit";
   }
   const { inputs, defaults } = value;
   if ((inputs === undefined) !== (defaults === undefined)) return "inputs and defaults come together";
@@ -193,7 +202,7 @@ function callProblem(value: unknown, depth: number): Problem {
     if (!Array.isArray(row) || row.length !== 3) return "not a [path, level, hash] row";
     const [path, level, hash] = row as unknown[];
     if (!isPath(path)) return "its path is not a path";
-    if (!Number.isSafeInteger(level) || (level as number) < 1 || (level as number) > depth) return `its level is not a whole number from 1 to ${depth}`;
+    if (!Number.isSafeInteger(level) || (level as number) < 1 || (level as number) > levels) return `its level is not a whole number from 1 to ${levels}`;
     return typeof hash === "string" && TOKEN.test(hash) ? undefined : "its hash is not a hash, a version or a marker";
   });
 }

@@ -16,8 +16,10 @@ import { readFileSync } from "node:fs";
 import { hashBytes, hashString } from "../../hashing/xxhash.js";
 import type { AnyNode } from "./ast.js";
 import type { ImportEdge, ImportKind } from "./module-imports.js";
+import { buildModuleGraph, type ModuleGraph } from "./module-graph.js";
 import { canonicalModule, NORMALISER_VERSION } from "./normalise.js";
 import { parseModule, sourceKindOf } from "./parser.js";
+import { analyseScopes } from "./scope.js";
 import type { StoreSection } from "../persistent-store.js";
 import type { StoredFileEntry } from "../stored-data.js";
 import { RACY_WINDOW_MS, stampOf, type FileStat, type Stamp, type StatCache } from "../stamps.js";
@@ -35,6 +37,8 @@ export interface FileRecord {
   /** What validates the record: the file's stat, and when its bytes were last read (ms). */
   stat: FileStat | undefined;
   readAt: number;
+  /** The binding graph of a source, made when it is parsed (kept in memory only). */
+  graph?: ModuleGraph;
 }
 
 export interface FileRecordStats {
@@ -73,6 +77,36 @@ export class FileRecords {
   stampOf(file: string, key: string): Stamp {
     const record = this.get(file);
     return stampOf(key, record.stat, record.readAt, record.contentHash);
+  }
+
+  /**
+   * The binding graph of a source file (module-graph.ts); undefined for anything else. Made with
+   * the record when the file is parsed, else (a record from the cache file) by parsing it now.
+   */
+  graphOf(file: string): ModuleGraph | undefined {
+    const record = this.get(file);
+    if (record.kind !== "source") return undefined;
+    if (record.graph) return record.graph;
+    let code: string;
+    try {
+      code = readFileSync(file, "utf8");
+    } catch {
+      return undefined;
+    }
+    if (code.charCodeAt(0) === 0xfeff) code = code.slice(1);
+    try {
+      const program = parseModule(code, sourceKindOf(file)!).program as unknown as AnyNode;
+      // The file changed since the record was made: make both again.
+      if (moduleRecord(program).contentHash !== record.contentHash) {
+        this.forget(file);
+        return this.get(file).graph;
+      }
+      this.stats.parsed++;
+      record.graph = buildModuleGraph(program, analyseScopes(program));
+      return record.graph;
+    } catch {
+      return undefined;
+    }
   }
 
   forget(file: string): void {
@@ -146,7 +180,7 @@ function computeRecord(file: string, bytes: Buffer, byteHash: string, stat: File
   if (code.charCodeAt(0) === 0xfeff) code = code.slice(1);
   try {
     const program = parseModule(code, sourceKind).program as unknown as AnyNode;
-    return { ...moduleRecord(program), stat, readAt };
+    return { ...moduleRecord(program), stat, readAt, graph: buildModuleGraph(program, analyseScopes(program)) };
   } catch (error) {
     return { kind: "broken", contentHash: byteHash, imports: [], problem: (error as Error).message, stat, readAt };
   }
