@@ -20,6 +20,7 @@ import { buildModuleGraph, type ModuleGraph } from "./module-graph.js";
 import { canonicalModule, NORMALISER_VERSION } from "./normalise.js";
 import { parseModule, sourceKindOf } from "./parser.js";
 import { analyseScopes } from "./scope.js";
+import { graphFromStored, storedGraph } from "./stored-graph.js";
 import type { StoreSection } from "../persistent-store.js";
 import type { StoredFileEntry } from "../stored-data.js";
 import { RACY_WINDOW_MS, stampOf, type FileStat, type Stamp, type StatCache } from "../stamps.js";
@@ -37,8 +38,9 @@ export interface FileRecord {
   /** What validates the record: the file's stat, and when its bytes were last read (ms). */
   stat: FileStat | undefined;
   readAt: number;
-  /** The binding graph of a source, made when it is parsed (kept in memory only). */
+  /** The binding graph of a source, made when it is parsed, or read from the cache file on first use. */
   graph?: ModuleGraph;
+  stored?: StoredFileEntry["g"];
 }
 
 export interface FileRecordStats {
@@ -87,6 +89,7 @@ export class FileRecords {
     const record = this.get(file);
     if (record.kind !== "source") return undefined;
     if (record.graph) return record.graph;
+    if (record.stored) return (record.graph = graphFromStored(record.stored));
     let code: string;
     try {
       code = readFileSync(file, "utf8");
@@ -103,6 +106,8 @@ export class FileRecords {
       }
       this.stats.parsed++;
       record.graph = buildModuleGraph(program, analyseScopes(program));
+      const stored = this.store?.get(file);
+      if (stored && stored.h === record.contentHash) this.store!.set(file, { ...stored, g: storedGraph(record.graph) });
       return record.graph;
     } catch {
       return undefined;
@@ -157,6 +162,7 @@ export class FileRecords {
       h: record.contentHash,
       i: record.imports.map((edge) => [edge.kind, edge.specifier]),
       ...(record.problem !== undefined ? { p: record.problem } : {}),
+      ...(record.graph ? { g: storedGraph(record.graph) } : {}),
     });
     return record;
   }
@@ -168,6 +174,7 @@ function fromStored(entry: StoredFileEntry, stat: FileStat): FileRecord {
     contentHash: entry.h,
     imports: entry.i.map(([kind, specifier]) => ({ kind, specifier })),
     ...(entry.p !== undefined ? { problem: entry.p } : {}),
+    ...(entry.g !== undefined ? { stored: entry.g } : {}),
     stat,
     readAt: entry.c,
   };
