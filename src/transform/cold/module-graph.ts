@@ -58,8 +58,41 @@ export const DEFAULT_EXPORT_LOCAL = "*default*";
 
 const FUNCTION_VALUES = new Set(["FunctionExpression", "ArrowFunctionExpression", "ObjectMethod", "ClassMethod", "ClassPrivateMethod", "FunctionDeclaration"]);
 
-export function buildModuleGraph(program: AnyNode, analysis: ScopeAnalysis): ModuleGraph {
-  return new GraphBuilder(program, analysis).build();
+/**
+ * `lazy`: each local's piece is made when first asked for (the module being transformed, whose
+ * closure usually reaches a few of its bindings); otherwise all of them now (a graph to store).
+ */
+export function buildModuleGraph(program: AnyNode, analysis: ScopeAnalysis, options: { lazy?: boolean } = {}): ModuleGraph {
+  return new GraphBuilder(program, analysis, options.lazy === true).build();
+}
+
+/** Pieces made on first `get`: the keys are known up front, the values cost a canonical walk each. */
+class LazyPieces extends Map<string, Piece> {
+  constructor(
+    private readonly units: Map<string, AnyNode[]>,
+    private readonly make: (units: AnyNode[]) => Piece,
+  ) {
+    super();
+  }
+
+  override get(name: string): Piece | undefined {
+    let piece = super.get(name);
+    if (piece === undefined) {
+      const units = this.units.get(name);
+      if (!units) return undefined;
+      piece = this.make(units);
+      super.set(name, piece);
+    }
+    return piece;
+  }
+
+  override has(name: string): boolean {
+    return this.units.has(name) || super.has(name);
+  }
+
+  override keys(): MapIterator<string> {
+    return new Set([...this.units.keys(), ...super.keys()]).keys();
+  }
 }
 
 /** What a piece of code reads and loads, as found by the scope analysis. */
@@ -169,15 +202,19 @@ class GraphBuilder {
   constructor(
     private readonly program: AnyNode,
     private readonly analysis: ScopeAnalysis,
+    private readonly lazy: boolean,
   ) {}
 
   build(): ModuleGraph {
     const { graph, analysis } = this;
+    const lazyUnits = new Map<string, AnyNode[]>();
+    if (this.lazy) graph.locals = new LazyPieces(lazyUnits, (units) => this.piece(units));
     for (const binding of analysis.program.bindings.values()) {
       if (binding.importSource !== undefined) {
         graph.imports.set(binding.name, { source: binding.importSource, name: binding.importedName ?? "*", viaRequire: binding.viaRequire === true });
       } else if (binding.units.length > 0) {
-        graph.locals.set(binding.name, this.piece(binding.units));
+        if (this.lazy) lazyUnits.set(binding.name, binding.units);
+        else graph.locals.set(binding.name, this.piece(binding.units));
       }
     }
     const seen = new Map<string, number>();

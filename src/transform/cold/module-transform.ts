@@ -62,7 +62,7 @@ export class ModuleTransform {
       return { entry: this.entry([], new Set()), complete: true };
     }
 
-    const graph = buildModuleGraph(program, analysis);
+    const graph = buildModuleGraph(program, analysis, { lazy: true });
     const stored: StoredCall[] = [];
     const files = new Set<string>();
     let complete = true;

@@ -124,8 +124,8 @@ export function analyseScopes(program: AnyNode, calleeName = "func"): ScopeAnaly
   const analyser = new Analyser(program, calleeName);
   analyser.run();
   analyser.references.sort((a, b) => a.start - b.start);
-  const referenceScopes = new Map<AnyNode, Scope>();
-  for (const reference of analyser.references) referenceScopes.set(reference.node, reference.scope);
+  // Made on first use: only the units that are hashed need it.
+  let referenceScopes: Map<AnyNode, Scope> | undefined;
   const declared = analyser.declared;
   return {
     program: analyser.programScope,
@@ -137,6 +137,10 @@ export function analyseScopes(program: AnyNode, calleeName = "func"): ScopeAnaly
     bindingOf(identifier) {
       const own = declared.get(identifier);
       if (own) return own;
+      if (!referenceScopes) {
+        referenceScopes = new Map();
+        for (const reference of analyser.references) referenceScopes.set(reference.node, reference.scope);
+      }
       const scope = referenceScopes.get(identifier);
       return scope?.lookup(identifier.name as string);
     },
