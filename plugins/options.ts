@@ -5,7 +5,7 @@
 import { resolve } from "node:path";
 import type { FilterPattern } from "unplugin";
 import { findProjectRoot } from "../src/project-root.js";
-import { DEFAULT_MAX_DEPENDENCY_DEPTH, IN_NODE_MODULES, isDependencyDepth, SOURCE_ID, transformCacheFile } from "../src/transform/index.js";
+import { DEFAULT_MAX_DEPENDENCY_DEPTH, IN_NODE_MODULES, SOURCE_ID, transformCacheFile } from "../src/transform/index.js";
 
 export interface DaftPluginOptions {
   /**
@@ -57,7 +57,7 @@ export function resolveOptions(options: DaftPluginOptions): ResolvedOptions {
     throw new TypeError(`daft plugin: options must be an object like { include, exclude, root, maxDependencyDepth, cache }, got ${String(options)}`);
   }
   const depth = options.maxDependencyDepth ?? DEFAULT_MAX_DEPENDENCY_DEPTH;
-  if (!isDependencyDepth(depth)) {
+  if (depth !== Infinity && (!Number.isInteger(depth) || depth < 1)) {
     throw new RangeError(`daft plugin: maxDependencyDepth must be a whole number ≥ 1 or Infinity, got ${String(depth)}`);
   }
   if (options.root !== undefined && (typeof options.root !== "string" || options.root === "")) {

@@ -35,7 +35,7 @@ export {
   type TransformerStats,
   type TransformResult,
 } from "./transformer.js";
-export { DEFAULT_MAX_DEPENDENCY_DEPTH, isDependencyDepth } from "./warm-transforms.js";
+export { DEFAULT_MAX_DEPENDENCY_DEPTH } from "./warm-transforms.js";
 export { MAX_DEPS_FILES } from "./stored-data.js";
 export { mentionsDaft, mightContainFunc, NAMES_DAFT, shouldTransform } from "./quick-check.js";
 export { IN_NODE_MODULES, isInNodeModules, SOURCE_ID, SOURCE_PATH, transformablePath } from "./source-files.js";
