@@ -25,7 +25,7 @@ export interface DaftPluginOptions {
    * workspace root above it, else the nearest directory with a package.json.
    */
   root?: string;
-  /** How many import levels get a dependency hash (default 8; a node uses `dependencyDepth` of them). */
+  /** How many import levels the dependency hashes follow (default: all; a node uses `dependencyDepth` of them). */
   maxDependencyDepth?: number;
   /**
    * Keep the transform's results across builds so a warm build parses nothing that did not
@@ -57,8 +57,8 @@ export function resolveOptions(options: DaftPluginOptions): ResolvedOptions {
     throw new TypeError(`daft plugin: options must be an object like { include, exclude, root, maxDependencyDepth, cache }, got ${String(options)}`);
   }
   const depth = options.maxDependencyDepth ?? DEFAULT_MAX_DEPENDENCY_DEPTH;
-  if (!Number.isInteger(depth) || depth < 1) {
-    throw new RangeError(`daft plugin: maxDependencyDepth must be a whole number ≥ 1, got ${String(depth)}`);
+  if (depth !== Infinity && (!Number.isInteger(depth) || depth < 1)) {
+    throw new RangeError(`daft plugin: maxDependencyDepth must be a whole number ≥ 1 or Infinity, got ${String(depth)}`);
   }
   if (options.root !== undefined && (typeof options.root !== "string" || options.root === "")) {
     throw new TypeError(`daft plugin: root must be a directory path, got ${String(options.root)}`);

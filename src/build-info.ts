@@ -8,8 +8,16 @@ export interface BuildInfo {
   v: 1;
   /** Hash of the function's normalised code plus the same-file bindings it references. */
   codeHash: string;
-  /** Cumulative hash of the imported files, one per level: index 0 is depth 1. */
+  /**
+   * Cumulative hash of the imported code, one per import level reached: index 0 is depth 1, the
+   * last covers the whole closure (unless `depsLimited`).
+   */
   depsHashes: string[];
+  /**
+   * Present when the transform's `maxDependencyDepth` stopped before the end of the imported
+   * code: no hash covers the levels beyond `depsHashes`, so a deeper `dependencyDepth` is refused.
+   */
+  depsLimited?: true;
   /**
    * Input names, in the order of the destructuring pattern (or a literal `options.inputs`).
    * Absent when the transform could not read them (a `...rest` element, a computed key, a

@@ -49,6 +49,8 @@ export interface NodeMeta<O extends string = string> {
   depsHashes: readonly string[];
   /** Files reached through imports, `[path, level, hash]`, when the build info lists them. */
   depsFiles: BuildInfo["depsFiles"];
+  /** True when the transform's depth limit cut the closure short (BuildInfo.depsLimited). */
+  depsLimited: boolean;
   /** The declaring file, relative to the project root (build info only). */
   file: string | undefined;
   hashSource: "build" | "runtime";
@@ -144,6 +146,7 @@ function buildMeta(options: FuncOptions, fn: Function, build: BuildInfo | undefi
     codeHash: build ? build.codeHash : runtimeCodeHash(fn),
     depsHashes: build ? [...build.depsHashes] : [],
     depsFiles: build?.depsFiles,
+    depsLimited: build?.depsLimited === true,
     file: build?.file,
     hashSource: build ? "build" : "runtime",
   };

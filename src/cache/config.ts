@@ -13,7 +13,7 @@ export interface CacheConfigOptions {
   backend?: CacheBackend;
   /** Joins every node's environment hash (a node's own `cacheKey` takes precedence). */
   envHash?: string;
-  /** How many import levels of a node's code count towards its signature (default 2). */
+  /** How many import levels of a node's code count towards its signature (default: all of them). */
   dependencyDepth?: number;
   /** Print a `[CACHE]` summary on stderr after each run; "explain" adds why each miss missed. */
   verbose?: boolean | "explain";
@@ -35,7 +35,7 @@ export class CacheConfig {
     this.enabled = options.enabled ?? false;
     this.backend = options.backend ?? new MemoryCache();
     this.envHash = options.envHash;
-    this.dependencyDepth = options.dependencyDepth ?? 2;
+    this.dependencyDepth = options.dependencyDepth ?? Infinity;
     this.verbose = options.verbose ?? true;
     this.perItemCaching = options.perItemCaching ?? true;
     const missing = BACKEND_METHODS.filter((method) => typeof (this.backend as unknown as Record<string, unknown>)[method] !== "function");
@@ -44,8 +44,8 @@ export class CacheConfig {
         `CacheConfig: the backend lacks ${missing.join(", ")}; a backend implements getMeta, setMeta, getBlob, setBlob and clear (see CacheBackend)`,
       );
     }
-    if (!Number.isInteger(this.dependencyDepth) || this.dependencyDepth < 0) {
-      throw new DefinitionError(`CacheConfig: dependencyDepth must be a whole number ≥ 0, got ${String(options.dependencyDepth)}`);
+    if (this.dependencyDepth !== Infinity && (!Number.isInteger(this.dependencyDepth) || this.dependencyDepth < 0)) {
+      throw new DefinitionError(`CacheConfig: dependencyDepth must be a whole number ≥ 0 or Infinity, got ${String(options.dependencyDepth)}`);
     }
     if (this.envHash !== undefined && typeof this.envHash !== "string") {
       throw new DefinitionError(`CacheConfig: envHash must be a string, got ${typeof this.envHash}`);

@@ -8,6 +8,7 @@ import type { CacheConfig } from "../cache/config.js";
 import { hashString } from "../hashing/xxhash.js";
 import type { PipelineNode } from "../graph.js";
 import { hashDataFiles } from "./data-files.js";
+import { DefinitionError } from "../errors.js";
 
 export interface NodeFingerprint {
   codeHash: string;
@@ -29,6 +30,13 @@ export function fingerprintNode(node: PipelineNode, config: CacheConfig): NodeFi
   for (const name of [...meta.env].sort()) envParts[name] = hashString(process.env[name] ?? UNSET);
   const envHash = hashString(`env\u0000${Object.entries(envParts).flat().join("\u0000")}`);
 
+  if (meta.depsLimited && config.dependencyDepth > meta.depsHashes.length) {
+    throw new DefinitionError(
+      `node "${node.name}": dependencyDepth ${config.dependencyDepth} asks for more import levels than its build info holds (${meta.depsHashes.length}, ` +
+        `the transform's maxDependencyDepth); raise maxDependencyDepth (default: every level) or lower dependencyDepth`,
+    );
+  }
+  // Past the last level the closure ends: the last hash covers it all.
   const depth = Math.min(config.dependencyDepth, meta.depsHashes.length);
   const importsHash = depth > 0 ? meta.depsHashes[depth - 1]! : "";
   const depsParts: Record<string, string> = {};

@@ -4,7 +4,7 @@
  * do not change unless a watcher says so, and `forget` is how it says so.
  */
 import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { basename, dirname } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { STAT_NO_THROW } from "./stamps.js";
 
 export type EntryKind = "file" | "dir" | undefined;
@@ -54,6 +54,13 @@ export class FsCache {
 
   isFile(path: string): boolean {
     return this.kind(path) === "file";
+  }
+
+  /** The names of a directory's entries of one kind (empty when it cannot be read). */
+  entries(dir: string, kind: "file" | "dir"): string[] {
+    const listing = this.listing(dir);
+    if (!listing) return [];
+    return [...listing.keys()].filter((name) => this.kind(join(dir, name)) === kind).sort();
   }
 
   /**

@@ -28,6 +28,8 @@ export const MAX_DEPS_FILES = 200;
 export interface StoredCall extends CallPosition {
   codeHash: string;
   depsHashes: string[];
+  /** See BuildInfo.depsLimited. */
+  depthLimited?: true;
   inputs?: string[];
   defaults?: string[];
   depsFiles?: NonNullable<BuildInfo["depsFiles"]>;
@@ -64,6 +66,29 @@ export interface StoredFileEntry {
   h: string;
   i: Array<[ImportKind, string]>;
   p?: string;
+  /** A source's binding graph (cold/stored-graph.ts). */
+  g?: StoredGraph;
+}
+
+/** `import()`/`require()` inside code: `[0, specifier, viaRequire]`, `[1, template pattern, line]`, `[2, line]` (computed). */
+export type StoredLoad = [0, string, 0 | 1] | [1, string, number] | [2, number];
+
+/** A module's binding graph (cold/module-graph.ts), with short keys. */
+export interface StoredGraph {
+  /** locals: `[name, hash, reads, loads]` */
+  l: Array<[string, string, string[], StoredLoad[]]>;
+  /** imports: `[local, source, imported name, viaRequire]` */
+  i: Array<[string, string, string, 0 | 1]>;
+  /** exports: `[exported, local]` or `[exported, source, name]` */
+  e: Array<[string, string] | [string, string, string]>;
+  /** `export * from` specifiers */
+  s: string[];
+  /** statements: `[id, hash, reads, loads, shallow reads, shallow loads, writes]` */
+  t: Array<[string, string, string[], StoredLoad[], string[], StoredLoad[], string[]]>;
+  /** side-effect imports: `[specifier, viaRequire]` */
+  x: Array<[string, 0 | 1]>;
+  /** 1: CommonJS or `export =` */
+  o: 0 | 1;
 }
 
 /** Where the func calls of code another tool compiled are (cold/foreign-code.ts). */
@@ -79,6 +104,7 @@ export function buildInfoOf(call: StoredCall, file: string): BuildInfo {
     v: BUILD_INFO_VERSION,
     codeHash: call.codeHash,
     depsHashes: call.depsHashes,
+    ...(call.depthLimited ? { depsLimited: true as const } : {}),
     ...(call.inputs !== undefined ? { inputs: call.inputs, defaults: call.defaults ?? [] } : {}),
     file,
     ...(call.depsFiles !== undefined ? { depsFiles: call.depsFiles } : {}),
@@ -99,12 +125,14 @@ const TOKEN = /^[0-9A-Za-z.+_-]{1,256}$/;
 /** A warning or a syntax error: one line of printable text. */
 const MESSAGE = /^[^\p{Cc}\u2028\u2029]{1,16384}$/u;
 const PARSER_VERSION = /^babel-[0-9A-Za-z.+_-]{1,64}$/;
-const SETTINGS = /^([1-9][0-9]{0,5})\|(.*)$/s;
+const SETTINGS = /^([1-9][0-9]{0,5}|all)\|(.*)$/s;
 const WARNING_PREFIX = "daft transform: ";
 const STORED_KINDS: ReadonlySet<string> = new Set(["source", "asset", "broken"] satisfies StoredFileEntry["k"][]);
 const IMPORT_KINDS: ReadonlySet<string> = new Set(["static", "side-effect", "reexport", "dynamic", "require", "asset"] satisfies ImportKind[]);
 /** Far more than any module has; bounds the work a hostile entry can ask for. */
 const MAX_CALLS = 10_000;
+/** Import levels of a closure without a depth limit: far more than any real import chain. */
+const MAX_LEVELS = 100_000;
 const MAX_STAMPS = 100_000;
 const MAX_IMPORTS = 100_000;
 
@@ -157,7 +185,7 @@ export function transformEntryProblem(value: unknown): Problem {
   if (!isHash(value.source)) return "source is not a hash";
   const settings = typeof value.settings === "string" ? SETTINGS.exec(value.settings) : null;
   if (!settings || !isPath(settings[2])) return "settings are not <depth>|<root key>";
-  const depth = Number(settings[1]);
+  const depth = settings[1] === "all" ? Infinity : Number(settings[1]);
   return (
     listProblem(value.calls, "calls", MAX_CALLS, (call) => callProblem(call, depth)) ??
     listProblem(value.warnings, "warnings", MAX_CALLS, (warning) =>
@@ -172,8 +200,12 @@ function callProblem(value: unknown, depth: number): Problem {
   const positionProblem = callPositionProblem(value);
   if (positionProblem !== undefined) return positionProblem;
   if (!isHash(value.codeHash)) return "codeHash is not a hash";
-  if (!Array.isArray(value.depsHashes) || value.depsHashes.length !== depth || !value.depsHashes.every(isHash)) {
-    return `depsHashes is not a list of ${depth} hashes`;
+  const levels = Array.isArray(value.depsHashes) ? value.depsHashes.length : 0;
+  if (!Array.isArray(value.depsHashes) || levels < 1 || levels > Math.min(depth, MAX_LEVELS) || !value.depsHashes.every(isHash)) {
+    return `depsHashes is not a list of 1 to ${depth} hashes`;
+  }
+  if (value.depthLimited !== undefined && (value.depthLimited !== true || levels !== depth)) {
+    return "depthLimited is not true on a call whose hashes reach the depth limit";
   }
   const { inputs, defaults } = value;
   if ((inputs === undefined) !== (defaults === undefined)) return "inputs and defaults come together";
@@ -193,7 +225,7 @@ function callProblem(value: unknown, depth: number): Problem {
     if (!Array.isArray(row) || row.length !== 3) return "not a [path, level, hash] row";
     const [path, level, hash] = row as unknown[];
     if (!isPath(path)) return "its path is not a path";
-    if (!Number.isSafeInteger(level) || (level as number) < 1 || (level as number) > depth) return `its level is not a whole number from 1 to ${depth}`;
+    if (!Number.isSafeInteger(level) || (level as number) < 1 || (level as number) > levels) return `its level is not a whole number from 1 to ${levels}`;
     return typeof hash === "string" && TOKEN.test(hash) ? undefined : "its hash is not a hash, a version or a marker";
   });
 }
@@ -210,12 +242,58 @@ export function fileEntryProblem(value: unknown): Problem {
   if (!isHash(value.r) || !isHash(value.h)) return "its hashes are not hashes";
   if (typeof value.k !== "string" || !STORED_KINDS.has(value.k)) return "its kind is not source, asset or broken";
   if (value.p !== undefined && (typeof value.p !== "string" || !MESSAGE.test(value.p))) return "its problem is not one line of text";
+  if (value.g !== undefined) {
+    if (value.k !== "source") return "a binding graph on a file that is not a source";
+    const problem = graphProblem(value.g);
+    if (problem !== undefined) return `its binding graph: ${problem}`;
+  }
   return listProblem(value.i, "imports", MAX_IMPORTS, (edge) => {
     if (!Array.isArray(edge) || edge.length !== 2) return "not a [kind, specifier] edge";
     const [kind, specifier] = edge as unknown[];
     if (typeof kind !== "string" || !IMPORT_KINDS.has(kind)) return "its kind is not an import kind";
     return isPath(specifier) ? undefined : "its specifier is not a path";
   });
+}
+
+const STATEMENT_ID = /^[0-9a-f]{16}(\.[0-9]{1,6})?$/;
+const isFlag = (value: unknown): boolean => value === 0 || value === 1;
+const namesProblem = (value: unknown, name: string): Problem => listProblem(value, name, MAX_IMPORTS, (item) => (isPath(item) ? undefined : "not a name"));
+
+function loadsProblem(value: unknown, name: string): Problem {
+  return listProblem(value, name, MAX_IMPORTS, (load) => {
+    if (!Array.isArray(load)) return "not a load";
+    const [kind, first, second] = load as unknown[];
+    if (kind === 0 && load.length === 3) return isPath(first) && isFlag(second) ? undefined : "not [0, specifier, 0|1]";
+    if (kind === 1 && load.length === 3) return isPath(first) && isOffset(second) ? undefined : "not [1, pattern, line]";
+    if (kind === 2 && load.length === 2) return isOffset(first) ? undefined : "not [2, line]";
+    return "not a load";
+  });
+}
+
+/** Every field of a stored binding graph: names, hashes, specifiers, flags, lines. */
+export function graphProblem(value: unknown): Problem {
+  if (!isRecord(value)) return "not an object";
+  if (!isFlag(value.o)) return "o is not 0 or 1";
+  return (
+    listProblem(value.l, "locals", MAX_IMPORTS, (row) => {
+      if (!Array.isArray(row) || row.length !== 4) return "not a [name, hash, reads, loads] row";
+      if (!isPath(row[0]) || !isHash(row[1])) return "its name or hash is not valid";
+      return namesProblem(row[2], "reads") ?? loadsProblem(row[3], "loads");
+    }) ??
+    listProblem(value.i, "imports", MAX_IMPORTS, (row) =>
+      Array.isArray(row) && row.length === 4 && isPath(row[0]) && isPath(row[1]) && isPath(row[2]) && isFlag(row[3]) ? undefined : "not a [local, source, name, 0|1] row",
+    ) ??
+    listProblem(value.e, "exports", MAX_IMPORTS, (row) =>
+      Array.isArray(row) && (row.length === 2 || row.length === 3) && row.every(isPath) ? undefined : "not an [exported, local] or [exported, source, name] row",
+    ) ??
+    namesProblem(value.s, "stars") ??
+    listProblem(value.t, "statements", MAX_IMPORTS, (row) => {
+      if (!Array.isArray(row) || row.length !== 7) return "not a statement row";
+      if (typeof row[0] !== "string" || !STATEMENT_ID.test(row[0]) || !isHash(row[1])) return "its id or hash is not valid";
+      return namesProblem(row[2], "reads") ?? loadsProblem(row[3], "loads") ?? namesProblem(row[4], "shallow reads") ?? loadsProblem(row[5], "shallow loads") ?? namesProblem(row[6], "writes");
+    }) ??
+    listProblem(value.x, "side effects", MAX_IMPORTS, (row) => (Array.isArray(row) && row.length === 2 && isPath(row[0]) && isFlag(row[1]) ? undefined : "not a [specifier, 0|1] row"))
+  );
 }
 
 export function compiledCallsProblem(value: unknown): Problem {

@@ -29,7 +29,7 @@ import { transformablePath } from "./source-files.js";
 import { StatCache } from "./stamps.js";
 import { buildInfoOf, transformEntryProblem, type TransformEntry } from "./stored-data.js";
 import { TRANSFORM_CACHE_VERSION } from "./versions.js";
-import { ABSOLUTE_KEYS, DEFAULT_MAX_DEPENDENCY_DEPTH, settingsKey, WarmTransforms, watchFilesOf, type StampKeys, type WarmMatch } from "./warm-transforms.js";
+import { ABSOLUTE_KEYS, DEFAULT_MAX_DEPENDENCY_DEPTH, isDependencyDepth, settingsKey, WarmTransforms, watchFilesOf, type StampKeys, type WarmMatch } from "./warm-transforms.js";
 
 export interface TransformerOptions {
   /**
@@ -37,7 +37,7 @@ export interface TransformerOptions {
    * file (the nearest workspace root above it, else the nearest directory with a package.json).
    */
   root?: string;
-  /** How many import levels get a dependency hash (default 8). */
+  /** How many import levels the dependency hashes follow (default: all of them). */
   maxDependencyDepth?: number;
   /** A JSON file that keeps file records and transform results across processes (default: none). */
   persistentCacheFile?: string | false;
@@ -138,8 +138,8 @@ class DaftTransformer implements Transformer {
 
   constructor(options: TransformerOptions) {
     const depth = options.maxDependencyDepth ?? DEFAULT_MAX_DEPENDENCY_DEPTH;
-    if (!Number.isInteger(depth) || depth < 1) {
-      throw new RangeError(`daft transform: maxDependencyDepth must be a whole number ≥ 1, got ${String(options.maxDependencyDepth)}`);
+    if (!isDependencyDepth(depth)) {
+      throw new RangeError(`daft transform: maxDependencyDepth must be a whole number ≥ 1 or Infinity, got ${String(options.maxDependencyDepth)}`);
     }
     this.maxDepth = depth;
     this.fixedRoot = options.root === undefined ? undefined : resolve(options.root);

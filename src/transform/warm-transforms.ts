@@ -23,13 +23,17 @@ export interface StampKeys {
 
 export const ABSOLUTE_KEYS: StampKeys = { key: (path) => path, absolute: (key) => key };
 
-/** How many import levels get a dependency hash unless `maxDependencyDepth` says otherwise. */
-export const DEFAULT_MAX_DEPENDENCY_DEPTH = 8;
+/** How many import levels get a dependency hash unless `maxDependencyDepth` says otherwise: all of them. */
+export const DEFAULT_MAX_DEPENDENCY_DEPTH = Infinity;
 
+/** `maxDependencyDepth` is a whole number ≥ 1, or Infinity (every level). */
+export function isDependencyDepth(value: unknown): value is number {
+  return value === Infinity || (Number.isInteger(value) && (value as number) >= 1);
+}
 
-/** The settings an entry depends on besides files: the dependency depth and the project root. */
+/** The settings an entry depends on besides files: the dependency depth ("all": no limit) and the project root. */
 export function settingsKey(maxDepth: number, rootKey: string): string {
-  return `${maxDepth}|${rootKey}`;
+  return `${Number.isFinite(maxDepth) ? maxDepth : "all"}|${rootKey}`;
 }
 
 export interface WarmMatch {

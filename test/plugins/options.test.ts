@@ -60,7 +60,7 @@ describe("daft plugin options", () => {
   });
 
   it("rejects bad options with a message naming the option and what it takes", () => {
-    expect(() => daft({ maxDependencyDepth: 0 }).setup({} as never)).toThrow(/maxDependencyDepth must be a whole number ≥ 1, got 0/);
+    expect(() => daft({ maxDependencyDepth: 0 }).setup({} as never)).toThrow(/maxDependencyDepth must be a whole number ≥ 1 or Infinity, got 0/);
     expect(() => daft({ cache: 3 as unknown as boolean }).setup({} as never)).toThrow(/cache must be true, false or a file path, got 3/);
     expect(() => daft({ root: "" }).setup({} as never)).toThrow(/root must be a directory path/);
   });

@@ -21,9 +21,14 @@ function depsAfter(edit: (copy: FixtureCopy) => void, fixture = "transform-basic
   return { before, after, copy };
 }
 
+/** A node's hash at `level` (1-based) as the runtime picks it: past the last level, the last one. */
+function atLevel(hashes: string[], level: number): string {
+  return hashes[Math.min(level, hashes.length) - 1]!;
+}
+
 /** Outputs whose hash at `level` (1-based) changed. */
 function changedAt(level: number, before: Record<string, string[]>, after: Record<string, string[]>): string[] {
-  return Object.keys(before).filter((name) => before[name]![level - 1] !== after[name]![level - 1]).sort();
+  return Object.keys(before).filter((name) => atLevel(before[name]!, level) !== atLevel(after[name]!, level)).sort();
 }
 
 /** What npm would have set up: a package in node_modules and a symlinked workspace package. */
@@ -158,7 +163,7 @@ describe("resolution", () => {
       ["packages/app/src/lazy.ts", "viaDynamic"],
       ["packages/app/src/weights.txt", "viaAsset"],
     ] as const) {
-      const { before, after } = depsAfter((c) => c.write(edit, c.read(edit) + "\nexport const edited = 1;\n"), "transform-workspace", "packages/app/src/pipeline.ts");
+      const { before, after } = depsAfter((c) => c.write(edit, c.read(edit).replace(/trim\(\)|x \+ 1|$/, (found) => (found ? `${found} + ""` : "weights"))), "transform-workspace", "packages/app/src/pipeline.ts");
       expect(changedAt(1, before, after), edit).toEqual([output]);
     }
   });
@@ -191,11 +196,15 @@ describe("resolution", () => {
     expect(byOutput.viaWorkspace!.file).toBe("packages/app/src/pipeline.ts");
   });
 
-  it("depsHashes has maxDependencyDepth entries", () => {
+  it("depsHashes has one entry per level reached, or maxDependencyDepth entries and depsLimited when the code goes deeper", () => {
     const copy = copyFixture("transform-basic", { linkDaft: false });
-    expect(transformFile(copy, NODES).byOutput.scaled!.depsHashes).toHaveLength(8);
+    const whole = transformFile(copy, NODES).byOutput.scaled!;
+    expect(whole.depsHashes).toHaveLength(3);
+    expect(whole.depsLimited).toBeUndefined();
     const shallow = transformFile(copy, NODES, { maxDependencyDepth: 2 }).byOutput.scaled!;
     expect(shallow.depsHashes).toHaveLength(2);
+    expect(shallow.depsLimited).toBe(true);
+    expect(transformFile(copy, NODES, { maxDependencyDepth: 3 }).byOutput.scaled!.depsLimited).toBeUndefined();
     // level 3 is not reached at all
     expect(shallow.depsFiles!.map(([path]) => path)).not.toContain("src/deeper.ts");
   });

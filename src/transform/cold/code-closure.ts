@@ -1,98 +1,43 @@
 /**
- * The code a node's function depends on inside its own file: the function itself plus every
- * same-file binding it reads (helpers, constants, classes, enclosing-scope variables), followed
- * transitively, plus the imported bindings it reads (by module specifier and imported name),
- * and the literal `import()` / `require()` / asset URLs inside any of that code.
+ * The root of a node's closure: its function, with the code of the enclosing-scope variables it
+ * reads when it is written inside another function (a factory), followed transitively. What it
+ * reads of its module's top level and of other modules is left to binding-closure.ts, which
+ * follows it binding by binding.
  *
- * The code hash is taken over canonical text (see normalise.ts), with the referenced bindings
- * sorted, so reordering declarations in the file does not change it, and cycles (mutually
+ * The hash is taken over canonical text with local names normalised (local-names.ts), with the
+ * enclosing definitions sorted, so reordering them does not change it, and cycles (mutually
  * recursive helpers) terminate because each definition is visited once.
  */
 import type { AnyNode } from "./ast.js";
-import type { ImportEdge } from "./module-imports.js";
-import { canonicalText } from "./normalise.js";
-import { referencesWithin, type ScopeAnalysis } from "./scope.js";
-import { compareCodeUnits } from "../../code-unit-order.js";
 import { hashString } from "../../hashing/xxhash.js";
-import { CODE_HASH_VERSION } from "../versions.js";
+import { unitText } from "./local-names.js";
+import { pieceReferences, type Load, type Piece } from "./module-graph.js";
+import type { Binding, ScopeAnalysis } from "./scope.js";
 
 /** Bumped (in versions.ts) whenever what goes into a code hash changes. */
 export { CODE_HASH_VERSION } from "../versions.js";
 
-export interface ImportedBinding {
-  source: string;
-  importedName: string;
-  viaRequire: boolean;
-}
-
-export interface CodeClosure {
-  codeHash: string;
-  /** Imported bindings the code reads, sorted and de-duplicated. */
-  imports: ImportedBinding[];
-  /** `import()`, `require()` and asset URL edges that sit inside the code. */
-  inlineEdges: ImportEdge[];
-}
-
-/** Per-transform memo of canonical text, shared by every call in the file. */
-export type CanonicalMemo = Map<AnyNode, string>;
-
-export function codeClosure(
-  root: AnyNode,
-  analysis: ScopeAnalysis,
-  fileEdges: ImportEdge[],
-  memo: CanonicalMemo,
-): CodeClosure {
-  const textOf = (node: AnyNode): string => {
-    let text = memo.get(node);
-    if (text === undefined) {
-      text = canonicalText(node);
-      memo.set(node, text);
-    }
-    return text;
-  };
-
-  const visited = new Set<AnyNode>([root]);
-  const queue: AnyNode[] = [root];
+export function rootPiece(fn: AnyNode, analysis: ScopeAnalysis): Piece {
+  const reads = new Set<string>();
+  const loads: Load[] = [];
   const definitions: string[] = [];
-  const imports = new Map<string, ImportedBinding>();
-  const inlineEdges = new Set<ImportEdge>();
-  const inlineCandidates = fileEdges.filter((edge) => edge.kind === "dynamic" || edge.kind === "require" || edge.kind === "asset");
-
+  const visited = new Set<AnyNode>([fn]);
+  const queue: Binding[] = [];
+  const take = (unit: AnyNode): void => {
+    const found = pieceReferences(analysis, unit);
+    for (const name of found.reads) reads.add(name);
+    loads.push(...found.loads);
+    queue.push(...found.outer);
+  };
+  take(fn);
   while (queue.length > 0) {
-    const unit = queue.pop()!;
-    for (const reference of referencesWithin(analysis.references, unit.start, unit.end)) {
-      const binding = reference.scope.lookup(reference.name);
-      if (!binding) continue; // a global: its name is already part of the code
-      if (binding.importSource !== undefined) {
-        const importedName = binding.importedName ?? "*";
-        imports.set(`${binding.importSource}\0${importedName}`, {
-          source: binding.importSource,
-          importedName,
-          viaRequire: binding.viaRequire === true,
-        });
-        continue;
-      }
-      const declaredIn = binding.scope.node;
-      if (declaredIn.start >= unit.start && declaredIn.end <= unit.end) continue; // local to the unit
-      for (const definition of binding.units) {
-        if (visited.has(definition)) continue;
-        visited.add(definition);
-        definitions.push(textOf(definition));
-        queue.push(definition);
-      }
-    }
-    for (const edge of inlineCandidates) {
-      if (edge.start >= unit.start && edge.start < unit.end) inlineEdges.add(edge);
+    for (const unit of queue.pop()!.units) {
+      if (visited.has(unit)) continue;
+      visited.add(unit);
+      definitions.push(unitText(analysis, unit));
+      take(unit);
     }
   }
-
-  const sortedImports = [...imports.entries()].sort(([a], [b]) => compareCodeUnits(a, b)).map(([, value]) => value);
   definitions.sort();
-  const text = [
-    `daft-code-v${CODE_HASH_VERSION}`,
-    textOf(root),
-    ...definitions,
-    ...sortedImports.map((item) => `import ${JSON.stringify(item.source)} ${JSON.stringify(item.importedName)}`),
-  ].join("\n");
-  return { codeHash: hashString(text), imports: sortedImports, inlineEdges: [...inlineEdges] };
+  return { hash: hashString([unitText(analysis, fn), ...definitions].join("\n")), reads: [...reads].sort(), loads };
 }

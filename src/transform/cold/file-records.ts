@@ -16,8 +16,11 @@ import { readFileSync } from "node:fs";
 import { hashBytes, hashString } from "../../hashing/xxhash.js";
 import type { AnyNode } from "./ast.js";
 import type { ImportEdge, ImportKind } from "./module-imports.js";
+import { buildModuleGraph, type ModuleGraph } from "./module-graph.js";
 import { canonicalModule, NORMALISER_VERSION } from "./normalise.js";
 import { parseModule, sourceKindOf } from "./parser.js";
+import { analyseScopes } from "./scope.js";
+import { graphFromStored, storedGraph } from "./stored-graph.js";
 import type { StoreSection } from "../persistent-store.js";
 import type { StoredFileEntry } from "../stored-data.js";
 import { RACY_WINDOW_MS, stampOf, type FileStat, type Stamp, type StatCache } from "../stamps.js";
@@ -35,6 +38,9 @@ export interface FileRecord {
   /** What validates the record: the file's stat, and when its bytes were last read (ms). */
   stat: FileStat | undefined;
   readAt: number;
+  /** The binding graph of a source, made when it is parsed, or read from the cache file on first use. */
+  graph?: ModuleGraph;
+  stored?: StoredFileEntry["g"];
 }
 
 export interface FileRecordStats {
@@ -73,6 +79,39 @@ export class FileRecords {
   stampOf(file: string, key: string): Stamp {
     const record = this.get(file);
     return stampOf(key, record.stat, record.readAt, record.contentHash);
+  }
+
+  /**
+   * The binding graph of a source file (module-graph.ts); undefined for anything else. Made with
+   * the record when the file is parsed, else (a record from the cache file) by parsing it now.
+   */
+  graphOf(file: string): ModuleGraph | undefined {
+    const record = this.get(file);
+    if (record.kind !== "source") return undefined;
+    if (record.graph) return record.graph;
+    if (record.stored) return (record.graph = graphFromStored(record.stored));
+    let code: string;
+    try {
+      code = readFileSync(file, "utf8");
+    } catch {
+      return undefined;
+    }
+    if (code.charCodeAt(0) === 0xfeff) code = code.slice(1);
+    try {
+      const program = parseModule(code, sourceKindOf(file)!).program as unknown as AnyNode;
+      // The file changed since the record was made: make both again.
+      if (moduleRecord(program).contentHash !== record.contentHash) {
+        this.forget(file);
+        return this.get(file).graph;
+      }
+      this.stats.parsed++;
+      record.graph = buildModuleGraph(program, analyseScopes(program));
+      const stored = this.store?.get(file);
+      if (stored && stored.h === record.contentHash) this.store!.set(file, { ...stored, g: storedGraph(record.graph) });
+      return record.graph;
+    } catch {
+      return undefined;
+    }
   }
 
   forget(file: string): void {
@@ -123,6 +162,7 @@ export class FileRecords {
       h: record.contentHash,
       i: record.imports.map((edge) => [edge.kind, edge.specifier]),
       ...(record.problem !== undefined ? { p: record.problem } : {}),
+      ...(record.graph ? { g: storedGraph(record.graph) } : {}),
     });
     return record;
   }
@@ -134,6 +174,7 @@ function fromStored(entry: StoredFileEntry, stat: FileStat): FileRecord {
     contentHash: entry.h,
     imports: entry.i.map(([kind, specifier]) => ({ kind, specifier })),
     ...(entry.p !== undefined ? { problem: entry.p } : {}),
+    ...(entry.g !== undefined ? { stored: entry.g } : {}),
     stat,
     readAt: entry.c,
   };
@@ -146,7 +187,7 @@ function computeRecord(file: string, bytes: Buffer, byteHash: string, stat: File
   if (code.charCodeAt(0) === 0xfeff) code = code.slice(1);
   try {
     const program = parseModule(code, sourceKind).program as unknown as AnyNode;
-    return { ...moduleRecord(program), stat, readAt };
+    return { ...moduleRecord(program), stat, readAt, graph: buildModuleGraph(program, analyseScopes(program)) };
   } catch (error) {
     return { kind: "broken", contentHash: byteHash, imports: [], problem: (error as Error).message, stat, readAt };
   }

@@ -10,10 +10,11 @@ import { FsCache } from "../fs-cache.js";
 import type { Stamp } from "../stamps.js";
 import { fileEntryProblem, type StoredFileEntry, type TransformEntry } from "../stored-data.js";
 import { ForeignCodeInjector, type ForeignInjection } from "./foreign-code.js";
-import { dependencyHashes, type DependencyResult, type DependencyTarget } from "./dependency-hashes.js";
+import { nodeClosure, type NodeClosure } from "./binding-closure.js";
 import { FileRecords } from "./file-records.js";
+import type { ModuleGraph, Piece } from "./module-graph.js";
 import { ModuleTransform } from "./module-transform.js";
-import { Resolver, type Resolved } from "./resolver.js";
+import { Resolver } from "./resolver.js";
 import { saveStore } from "./store-writer.js";
 import { TsconfigPaths } from "./tsconfig-paths.js";
 
@@ -59,12 +60,18 @@ class TransformEngine implements ColdPart {
 
   // ---- used by ModuleTransform ----
 
-  resolve(specifier: string, importer: string, viaRequire: boolean): Resolved {
-    return this.resolver.resolve(specifier, importer, viaRequire ? "require" : "import");
-  }
-
-  dependencies(file: string, targets: DependencyTarget[], root: string, warn: (message: string) => void): DependencyResult {
-    return dependencyHashes(targets, { records: this.records, resolver: this.resolver, file, root, maxDepth: this.context.maxDepth, warn });
+  closure(file: string, graph: ModuleGraph, root: Piece, projectRoot: string, warn: (message: string) => void): NodeClosure {
+    return nodeClosure(root, {
+      records: this.records,
+      graphs: this.records,
+      resolver: this.resolver,
+      fs: this.fs,
+      file,
+      graph,
+      root: projectRoot,
+      maxDepth: this.context.maxDepth,
+      warn,
+    });
   }
 
   // ---- caches ----

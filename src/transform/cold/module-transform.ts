@@ -8,19 +8,17 @@ import type { CallPosition } from "../inject.js";
 import { relativePath } from "../paths.js";
 import { MAX_DEPS_FILES, type StoredCall } from "../stored-data.js";
 import { staticString, unwrapTypeWrappers, type AnyNode } from "./ast.js";
-import { codeClosure, type CanonicalMemo } from "./code-closure.js";
-import type { DependencyResult, DependencyTarget } from "./dependency-hashes.js";
-import { findFuncCalls, type FuncCall } from "./func-calls.js";
+import type { NodeClosure } from "./binding-closure.js";
+import { rootPiece } from "./code-closure.js";
+import { DAFT_PACKAGE, findFuncCalls, type FuncCall } from "./func-calls.js";
 import { literalOptionInputs, readInputNames, resolveFunctionNode } from "./inputs.js";
-import { isRequireEdge, type ImportEdge } from "./module-imports.js";
+import { buildModuleGraph, type ModuleGraph, type Piece } from "./module-graph.js";
 import { parseModule, SourceSyntaxError, sourceKindOf } from "./parser.js";
-import type { Resolved } from "./resolver.js";
 import { analyseScopes } from "./scope.js";
 
-/** What a module transform needs from the cold part: resolution and dependency hashing, with its caches. */
+/** What a module transform needs from the cold part: the closure walk, with its caches. */
 export interface ModuleContext {
-  resolve(specifier: string, importer: string, viaRequire: boolean): Resolved;
-  dependencies(file: string, targets: DependencyTarget[], root: string, warn: (message: string) => void): DependencyResult;
+  closure(file: string, graph: ModuleGraph, root: Piece, projectRoot: string, warn: (message: string) => void): NodeClosure;
 }
 
 /** A freshly computed transform, with its closure's file paths (absolute) still to be stamped. */
@@ -57,41 +55,29 @@ export class ModuleTransform {
       };
     }
     const analysis = analyseScopes(program);
+    this.warnFuncReexports(program);
     const { calls, skipped } = findFuncCalls(analysis);
     for (const { node, reason } of skipped) this.warn(node, `${describeCall(node)} is not transformed: ${reason}`);
     if (calls.length === 0) {
       return { entry: this.entry([], new Set()), complete: true };
     }
 
-    const fileEdges = analysis.imports;
-    const fileLevelEdges = sideEffectEdges(program, fileEdges);
-    const memo: CanonicalMemo = new Map();
-    const depsByLevel1 = new Map<string, DependencyResult>();
+    const graph = buildModuleGraph(program, analysis, { lazy: true });
     const stored: StoredCall[] = [];
     const files = new Set<string>();
     let complete = true;
 
     for (const call of calls) {
-      const closure = codeClosure(call.fn, analysis, fileEdges, memo);
-      const targets: DependencyTarget[] = [
-        ...closure.imports.map((item) => this.target(item.source, item.viaRequire)),
-        ...closure.inlineEdges.map((edge) => this.target(edge.specifier, isRequireEdge(edge))),
-        ...fileLevelEdges.map((edge) => this.target(edge.specifier, isRequireEdge(edge))),
-      ];
-      const key = targets.map((target) => resolvedKey(target.resolved)).sort().join("\n");
-      let deps = depsByLevel1.get(key);
-      if (!deps) {
-        deps = this.context.dependencies(this.file, targets, this.root, (message) => this.warnings.add(`daft transform: ${message}`));
-        depsByLevel1.set(key, deps);
-      }
+      const deps = this.context.closure(this.file, graph, rootPiece(call.fn, analysis), this.root, (message) => this.warnings.add(`daft transform: ${message}`));
       complete &&= deps.complete;
       for (const path of deps.stamps.keys()) files.add(path);
 
       const names = this.inputNames(call);
       stored.push({
         ...callPosition(call.node),
-        codeHash: closure.codeHash,
+        codeHash: deps.codeHash,
         depsHashes: deps.depsHashes,
+        ...(deps.depthLimited ? { depthLimited: true as const } : {}),
         ...(names ? { inputs: names.inputs, defaults: names.defaults } : {}),
         ...(deps.depsFiles.length <= MAX_DEPS_FILES ? { depsFiles: deps.depsFiles } : {}),
       });
@@ -99,12 +85,27 @@ export class ModuleTransform {
     return { entry: this.entry(stored, files), complete };
   }
 
-  private entry(calls: StoredCall[], files: Set<string>): ModuleResult {
-    return { calls, warnings: [...this.warnings], files };
+  /**
+   * `export { func } from "daft"` in a wrapper module: calls made through the wrapper are not
+   * found (only `func` imported from "daft" itself is), so they would run without build info.
+   */
+  private warnFuncReexports(program: AnyNode): void {
+    for (const statement of program.body as AnyNode[]) {
+      const source = staticString(statement.source as AnyNode | undefined);
+      if (source !== DAFT_PACKAGE) continue;
+      const exportedLocals = statement.type === "ExportNamedDeclaration" ? (statement.specifiers as AnyNode[]).map((specifier) => specifier.local as AnyNode | undefined) : [];
+      const reexportsFunc = statement.type === "ExportAllDeclaration" || exportedLocals.some((local) => local && (local.name ?? local.value) === "func");
+      if (!reexportsFunc) continue;
+      this.warn(
+        statement,
+        `re-exports daft's func: func calls in modules that import it from here are not transformed, so their nodes get no build info ` +
+          `(their imported code is not hashed); import func from "daft" directly in the modules that call it`,
+      );
+    }
   }
 
-  private target(specifier: string, viaRequire: boolean): DependencyTarget {
-    return { resolved: this.context.resolve(specifier, this.file, viaRequire), importer: this.file };
+  private entry(calls: StoredCall[], files: Set<string>): ModuleResult {
+    return { calls, warnings: [...this.warnings], files };
   }
 
   private inputNames(call: FuncCall): { inputs: string[]; defaults: string[] } | undefined {
@@ -147,32 +148,4 @@ function describeCall(call: AnyNode): string {
     }
   }
   return "func call";
-}
-
-/**
- * Module-level edges every node of the file depends on: `import "./setup"` and a top-level
- * `require("./setup")` statement run code whose effects any function may rely on.
- */
-function sideEffectEdges(program: AnyNode, edges: ImportEdge[]): ImportEdge[] {
-  const result = edges.filter((edge) => edge.kind === "side-effect");
-  for (const statement of program.body as AnyNode[]) {
-    if (statement.type !== "ExpressionStatement") continue;
-    const expression = statement.expression as AnyNode;
-    const edge = edges.find((candidate) => candidate.kind === "require" && candidate.start === expression.start);
-    if (edge) result.push(edge);
-  }
-  return result;
-}
-
-function resolvedKey(resolved: Resolved): string {
-  switch (resolved.type) {
-    case "file":
-      return `f:${resolved.path}`;
-    case "package":
-      return `p:${resolved.name}@${resolved.version}`;
-    case "builtin":
-      return `b:${resolved.name}`;
-    case "unresolved":
-      return `u:${resolved.specifier}`;
-  }
 }

@@ -15,8 +15,11 @@ import { importEdgeOf, type ImportEdge } from "./module-imports.js";
 /** Bumped (in versions.ts) whenever the canonical text changes shape. */
 export { NORMALISER_VERSION } from "../versions.js";
 
-export function canonicalText(node: AnyNode): string {
-  const writer = new CanonicalWriter(undefined);
+/** The canonical name of an identifier, when it differs from its own (see local-names.ts). */
+export type Renamer = (identifier: AnyNode) => string | undefined;
+
+export function canonicalText(node: AnyNode, rename?: Renamer): string {
+  const writer = new CanonicalWriter(undefined, rename);
   writer.node(node);
   return writer.text;
 }
@@ -40,13 +43,16 @@ export function hashNode(node: AnyNode, salt = ""): string {
 class CanonicalWriter {
   text = "";
 
-  constructor(private readonly edges: ImportEdge[] | undefined) {}
+  constructor(
+    private readonly edges: ImportEdge[] | undefined,
+    private readonly rename?: Renamer,
+  ) {}
 
   node(input: AnyNode): void {
     const node = isTypeWrapper(input) ? unwrapTypeWrappers(input) : input;
     // The most common node by far: identifier names never need escaping.
     if (node.type === "Identifier" && node.decorators == null) {
-      this.text += `Identifier{name:${node.name as string},}`;
+      this.text += `Identifier{name:${this.rename?.(node) ?? (node.name as string)},}`;
       return;
     }
     if (isTypeOnly(node)) {
@@ -65,6 +71,10 @@ class CanonicalWriter {
       if (value === null || value === undefined || value === false) continue;
       if (node.type === "JSXText" && key === "value") {
         this.text += `value:${JSON.stringify(jsxTextValue(value as string))},`;
+        continue;
+      }
+      if (node.type === "Identifier" && key === "name" && this.rename) {
+        this.text += `name:${this.rename(node) ?? (value as string)},`;
         continue;
       }
       this.field(key, value);

@@ -85,6 +85,18 @@ export interface Reference {
   name: string;
   start: number;
   scope: Scope;
+  node: AnyNode;
+}
+
+/**
+ * An `import()` or `require()` whose specifier is not a literal: a template literal (`pattern`
+ * has `*` for each substitution) or any other expression (`pattern` undefined).
+ */
+export interface ComputedLoad {
+  start: number;
+  line: number;
+  viaRequire: boolean;
+  pattern: string | undefined;
 }
 
 /** A call whose callee could be `func`, `ns.func`, or `(0, ns.func)`; checked against bindings later. */
@@ -100,13 +112,39 @@ export interface ScopeAnalysis {
   candidateCalls: CandidateCall[];
   /** Every import edge of the module (collected in the same walk), in source order. */
   imports: ImportEdge[];
+  /** `import()` / `require()` calls whose specifier is computed, in source order. */
+  computedLoads: ComputedLoad[];
+  /** Positions of identifiers a plain `=` assignment writes through (`x = …`, `x.y.z = …`): not reads. */
+  writtenRoots: Set<number>;
+  /** The binding an identifier declares or reads (undefined: a global, or not a binding position). */
+  bindingOf(identifier: AnyNode): Binding | undefined;
 }
 
 export function analyseScopes(program: AnyNode, calleeName = "func"): ScopeAnalysis {
   const analyser = new Analyser(program, calleeName);
   analyser.run();
   analyser.references.sort((a, b) => a.start - b.start);
-  return { program: analyser.programScope, references: analyser.references, candidateCalls: analyser.calls, imports: analyser.imports };
+  // Made on first use: only the units that are hashed need it.
+  let referenceScopes: Map<AnyNode, Scope> | undefined;
+  const declared = analyser.declared;
+  return {
+    program: analyser.programScope,
+    references: analyser.references,
+    candidateCalls: analyser.calls,
+    imports: analyser.imports,
+    computedLoads: analyser.computedLoads,
+    writtenRoots: analyser.writtenRoots,
+    bindingOf(identifier) {
+      const own = declared.get(identifier);
+      if (own) return own;
+      if (!referenceScopes) {
+        referenceScopes = new Map();
+        for (const reference of analyser.references) referenceScopes.set(reference.node, reference.scope);
+      }
+      const scope = referenceScopes.get(identifier);
+      return scope?.lookup(identifier.name as string);
+    },
+  };
 }
 
 /** References whose position lies in [start, end), using binary search on the sorted list. */
@@ -148,6 +186,10 @@ class Analyser {
   readonly references: Reference[] = [];
   readonly calls: CandidateCall[] = [];
   readonly imports: ImportEdge[] = [];
+  readonly computedLoads: ComputedLoad[] = [];
+  readonly writtenRoots = new Set<number>();
+  /** Identifier nodes that declare a binding (parameters, variables, function and class names). */
+  readonly declared = new Map<AnyNode, Binding>();
 
   constructor(
     private readonly program: AnyNode,
@@ -161,7 +203,26 @@ class Analyser {
   }
 
   private ref(node: AnyNode, scope: Scope): void {
-    this.references.push({ name: node.name as string, start: node.start as number, scope });
+    this.references.push({ name: node.name as string, start: node.start as number, scope, node });
+  }
+
+  private declareName(id: AnyNode, scope: Scope, kind: BindingKind, unit: AnyNode | undefined): void {
+    const name = id.name as string;
+    scope.declare(name, kind, unit);
+    this.declared.set(id, scope.bindings.get(name)!);
+  }
+
+  /** `import(expr)` / `require(expr)` with a computed specifier. */
+  private noteComputedLoad(node: AnyNode, argument: AnyNode | undefined, viaRequire: boolean): void {
+    if (!argument || staticString(argument) !== undefined) return;
+    const inner = unwrapTypeWrappers(argument);
+    let pattern: string | undefined;
+    if (inner.type === "TemplateLiteral") {
+      const quasis = inner.quasis as Array<{ value: { cooked?: string | null } }>;
+      if (quasis.every((quasi) => typeof quasi.value.cooked === "string")) pattern = quasis.map((quasi) => quasi.value.cooked).join("*");
+    }
+    const loc = node.loc as { start?: { line: number } } | undefined;
+    this.computedLoads.push({ start: node.start as number, line: loc?.start?.line ?? 0, viaRequire, pattern });
   }
 
   private visitStatements(statements: AnyNode[], scope: Scope): void {
@@ -202,7 +263,7 @@ class Analyser {
       case "ExportAllDeclaration":
         return;
       case "FunctionDeclaration":
-        if (node.id) scope.declare((node.id as AnyNode).name as string, "function", node);
+        if (node.id) this.declareName(node.id as AnyNode, scope, "function", node);
         this.visitFunction(node, scope);
         return;
       case "FunctionExpression":
@@ -217,7 +278,7 @@ class Analyser {
         this.visitFunction(node, scope);
         return;
       case "ClassDeclaration":
-        if (node.id) scope.declare((node.id as AnyNode).name as string, "class", node);
+        if (node.id) this.declareName(node.id as AnyNode, scope, "class", node);
         this.visitClass(node, scope);
         return;
       case "ClassExpression":
@@ -280,8 +341,25 @@ class Analyser {
       case "ThisExpression":
         return;
       case "CallExpression":
-      case "OptionalCallExpression":
-        if (this.mightBeFuncCallee(node.callee as AnyNode)) this.calls.push({ node, scope });
+      case "OptionalCallExpression": {
+        const callee = node.callee as AnyNode;
+        if (this.mightBeFuncCallee(callee)) this.calls.push({ node, scope });
+        if (callee.type === "Import") this.noteComputedLoad(node, (node.arguments as AnyNode[])[0], false);
+        else if (callee.type === "Identifier" && callee.name === "require" && !scope.lookup("require")) {
+          this.noteComputedLoad(node, (node.arguments as AnyNode[])[0], true);
+        }
+        this.visitChildren(node, scope);
+        return;
+      }
+      case "ImportExpression":
+        this.noteComputedLoad(node, node.source as AnyNode, false);
+        this.visitChildren(node, scope);
+        return;
+      case "AssignmentExpression":
+        if (node.operator === "=") {
+          const root = assignedRoot(node.left as AnyNode);
+          if (root) this.writtenRoots.add(root.start);
+        }
         this.visitChildren(node, scope);
         return;
       case "JSXElement":
@@ -399,7 +477,7 @@ class Analyser {
   private declarePattern(pattern: AnyNode, scope: Scope, kind: BindingKind, unit: AnyNode): void {
     switch (pattern.type) {
       case "Identifier":
-        scope.declare(pattern.name as string, kind, unit);
+        this.declareName(pattern, scope, kind, unit);
         return;
       case "ObjectPattern":
         for (const property of pattern.properties as AnyNode[]) this.declarePattern(property, scope, kind, unit);
@@ -465,7 +543,7 @@ class Analyser {
 
   private visitFunction(node: AnyNode, outer: Scope): void {
     const inner = new Scope(node, outer, true);
-    if (node.type === "FunctionExpression" && node.id) inner.declare((node.id as AnyNode).name as string, "function", node);
+    if (node.type === "FunctionExpression" && node.id) this.declareName(node.id as AnyNode, inner, "function", node);
     for (const param of node.params as AnyNode[]) {
       if (isThisParameter(param)) continue;
       this.declarePattern(param, inner, "param", param);
@@ -481,7 +559,7 @@ class Analyser {
     this.visitDecorators(node, outer);
     if (node.superClass) this.visit(node.superClass as AnyNode, outer);
     const inner = new Scope(node, outer, false);
-    if (node.type === "ClassExpression" && node.id) inner.declare((node.id as AnyNode).name as string, "class", node);
+    if (node.type === "ClassExpression" && node.id) this.declareName(node.id as AnyNode, inner, "class", node);
     for (const member of (node.body as AnyNode).body as AnyNode[]) this.visit(member, inner);
   }
 
@@ -489,13 +567,20 @@ class Analyser {
   private visitJsxName(name: AnyNode, scope: Scope): void {
     if (name.type === "JSXIdentifier") {
       const text = name.name as string;
-      if (/^[A-Z_$]/.test(text) || text.includes(".")) this.references.push({ name: text, start: name.start as number, scope });
+      if (/^[A-Z_$]/.test(text) || text.includes(".")) this.references.push({ name: text, start: name.start as number, scope, node: name });
     } else if (name.type === "JSXMemberExpression") {
       let root = name;
       while (root.type === "JSXMemberExpression") root = root.object as AnyNode;
-      if (root.type === "JSXIdentifier") this.references.push({ name: root.name as string, start: root.start as number, scope });
+      if (root.type === "JSXIdentifier") this.references.push({ name: root.name as string, start: root.start as number, scope, node: root });
     }
   }
+}
+
+/** The identifier an assignment target starts from: `x` in `x = …`, `x.y.z = …`, `x[k] = …`. */
+export function assignedRoot(target: AnyNode): AnyNode | undefined {
+  let node = unwrapTypeWrappers(target);
+  while (node.type === "MemberExpression") node = unwrapTypeWrappers(node.object as AnyNode);
+  return node.type === "Identifier" ? node : undefined;
 }
 
 function unwrapPatternDefault(node: AnyNode): AnyNode {

@@ -1,0 +1,114 @@
+/**
+ * The binding-level closure as the transform computes it, on fixtures/loader-pipeline/src/closure
+ * (the loader test runs the same nodes and edits end to end): what a node's hashes cover and what
+ * they leave out, local renames, depth limits, and the warnings for what cannot be followed.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { CacheConfig, func, MemoryCache, Pipeline, Runner } from "../../src/index.js";
+import { copyFixture, removeTempDirs, type FixtureCopy } from "../helpers/fixture.js";
+import { transformFile } from "../helpers/transform.js";
+
+afterAll(removeTempDirs);
+
+const NODES = "src/closure/nodes.mjs";
+const LIB = "src/closure/lib";
+
+function fixture(): FixtureCopy {
+  return copyFixture("loader-pipeline", { linkDaft: false });
+}
+
+/** Each node's code hash and whole-closure hash. */
+function hashes(copy: FixtureCopy, file = NODES): Record<string, string> {
+  return Object.fromEntries(Object.entries(transformFile(copy, file).byOutput).map(([output, info]) => [output, `${info.codeHash}/${info.depsHashes.at(-1)}`]));
+}
+
+function changedBy(edit: (copy: FixtureCopy) => void, file = NODES): string[] {
+  const copy = fixture();
+  const before = hashes(copy, file);
+  edit(copy);
+  const after = hashes(copy, file);
+  return Object.keys(before).filter((output) => before[output] !== after[output]).sort();
+}
+
+describe("binding-level closure", () => {
+  it("lists the modules whose code a node reaches, not the barrel's other re-exports or unreached files", () => {
+    const { byOutput } = transformFile(fixture(), NODES);
+    const files = (output: string): string[] => byOutput[output]!.depsFiles!.map(([path]) => path).sort();
+    // The barrel only passes names through: it has no code of its own that runs.
+    expect(files("doubled")).toEqual([`${LIB}/numbers.mjs`]);
+    expect(files("scaled")).toEqual([`${LIB}/scale.mjs`]);
+    expect(files("registered")).toEqual([`${LIB}/numbers.mjs`, `${LIB}/registry.mjs`]);
+    expect(files("templated")).toEqual(["src/closure/templates/one.mjs", "src/closure/templates/two.mjs"]);
+  });
+
+  it("does not change for code the node cannot execute", () => {
+    expect(changedBy((copy) => copy.edit(`${LIB}/numbers.mjs`, "return x - 1;", "return x - 2;")), "unused neighbour").toEqual([]);
+    expect(changedBy((copy) => copy.edit(`${LIB}/unused.mjs`, "x * 100", "x * 1000")), "unused re-export of a barrel").toEqual([]);
+    expect(changedBy((copy) => copy.write(`${LIB}/numbers.mjs`, `${copy.read(`${LIB}/numbers.mjs`)}\nexport const added = 1;\n`)), "export added").toEqual([]);
+  });
+
+  it("changes for code the node can execute, binding by binding", () => {
+    expect(changedBy((copy) => copy.edit(`${LIB}/numbers.mjs`, "x * 2", "x * 3"))).toEqual(["doubled", "registered"]);
+    expect(changedBy((copy) => copy.edit(`${LIB}/scale.mjs`, "x * 3", "x * 4")), "let assigned later").toEqual(["scaled"]);
+    expect(changedBy((copy) => copy.edit(`${LIB}/shapes.mjs`, "return 0;", "return -1;")), "superclass method").toEqual(["shaped"]);
+    expect(changedBy((copy) => copy.edit(`${LIB}/shapes.mjs`, '"square"', '"Square"')), "prototype assignment").toEqual(["shaped"]);
+    expect(changedBy((copy) => copy.edit(`${LIB}/registry.mjs`, "(x) => -x", "(x) => 0 - x")), "registry entry").toEqual(["registered"]);
+    expect(
+      changedBy((copy) => copy.edit(`${LIB}/shapes.mjs`, "export class Shape {", 'globalThis.shapes = "loaded";\n\nexport class Shape {')),
+      "top-level statement added to a reached module",
+    ).toEqual(["shaped"]);
+    expect(changedBy((copy) => copy.edit("src/closure/templates/two.mjs", "two", "dos")), "a file the template import() can load").toEqual(["templated"]);
+  });
+
+  it("counts the node's own module's top-level statements in its code hash", () => {
+    const copy = fixture();
+    const before = transformFile(copy, "src/closure/offset.mjs").byOutput.offset!;
+    copy.edit("src/closure/offset.mjs", "setOffset(1);", "setOffset(1);\nsetOffset(3);");
+    const after = transformFile(copy, "src/closure/offset.mjs").byOutput.offset!;
+    expect(after.codeHash).not.toBe(before.codeHash);
+  });
+
+  it("ignores renames of local variables and parameters, in the node and in what it reaches", () => {
+    expect(
+      changedBy((copy) => {
+        copy.edit(NODES, "const square = new Square(x);\n  return `${square.describe()} ${square.label()}`;", "const shape = new Square(x);\n  return `${shape.describe()} ${shape.label()}`;");
+        copy.edit(`${LIB}/shapes.mjs`, "constructor(side) {\n    super();\n    this.side = side;", "constructor(length) {\n    super();\n    this.side = length;");
+        copy.edit(`${LIB}/registry.mjs`, "(x) => -x", "(value) => -value");
+      }),
+    ).toEqual([]);
+    // …but not a rename that changes what the code refers to.
+    expect(changedBy((copy) => copy.edit(`${LIB}/shapes.mjs`, "this.side = side;", "this.length = side;"))).toEqual(["shaped"]);
+  });
+
+  it("follows every level by default; a maxDependencyDepth that stops short says so, and a deeper dependencyDepth is refused", async () => {
+    const copy = fixture();
+    const byOutput = transformFile(copy, NODES).byOutput;
+    expect(byOutput.registered!.depsHashes).toHaveLength(2); // registry.mjs, then numbers.mjs
+    expect(byOutput.scaled!.depsLimited).toBeUndefined();
+    const barrel = byOutput.doubled!;
+    expect(barrel.depsHashes).toHaveLength(2); // the barrel, then numbers.mjs
+    const limited = transformFile(copy, NODES, { maxDependencyDepth: 1 }).byOutput.doubled!;
+    expect(limited.depsHashes).toEqual([barrel.depsHashes[0]]);
+    expect(limited.depsLimited).toBe(true);
+
+    const node = func({ output: "doubled", cache: true }, ({ x }: { x: number }) => x * 2, limited);
+    const pipeline = new Pipeline({ functions: [node] });
+    const run = (dependencyDepth?: number) =>
+      new Runner({ cacheConfig: new CacheConfig({ enabled: true, backend: new MemoryCache(), dependencyDepth, verbose: false }) }).run(pipeline, { x: 2 });
+    await expect(run(1)).resolves.toMatchObject({ doubled: 4 });
+    await expect(run()).rejects.toThrow(/node "doubled": dependencyDepth Infinity asks for more import levels than its build info holds \(1/);
+    await expect(run(3)).rejects.toThrow(/raise maxDependencyDepth/);
+  });
+
+  it("warns about an import() it cannot follow, with file and line, and suggests files", () => {
+    const { warnings } = transformFile(fixture(), "src/closure/warnings.mjs");
+    expect(warnings).toContainEqual(expect.stringMatching(/src\/closure\/warnings\.mjs:4: import\(\) or require\(\) of a computed specifier.*files option/));
+  });
+
+  it("warns about a module that re-exports daft's func", () => {
+    const copy = fixture();
+    copy.write("src/closure/uses-wrap.mjs", 'import { func } from "daft";\nexport { func as wrapped } from "daft";\nexport const n = func({ output: "n" }, ({ x }) => x);\n');
+    const { warnings } = transformFile(copy, "src/closure/uses-wrap.mjs");
+    expect(warnings).toContainEqual(expect.stringMatching(/uses-wrap\.mjs:2:1: re-exports daft's func.*import func from "daft" directly/));
+  });
+});
