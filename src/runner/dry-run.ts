@@ -7,52 +7,41 @@
  * the same value).
  */
 import type { MaybePromise } from "../cache/types.js";
-import { andThen, andThenCatch } from "../maybe-promise.js";
+import { andThen } from "../maybe-promise.js";
 import type { PlannedNode } from "../plan.js";
 import type { RunContext } from "./context.js";
 import { checkedWhole, lookUp, whyMissed } from "./lookup.js";
-import { NodeCalls } from "./node-calls.js";
-import { NodeReport } from "./node-report.js";
+import type { NodeCalls } from "./node-calls.js";
+import { inNodeFrame } from "./node-frame.js";
+import type { NodeReport } from "./node-report.js";
 import { runPool } from "./pool.js";
 import { blobKeyOf, callSignature, fingerprintNode, type NodeFingerprint } from "./signature.js";
 import { Slot } from "./slots.js";
 
 export function dryRunNode(step: PlannedNode, position: number, run: RunContext): MaybePromise<void> {
-  const calls = new NodeCalls(step, run.slots);
-  const report = new NodeReport(calls, run);
+  return inNodeFrame(step, position, run, dryRunCalls);
+}
+
+function dryRunCalls(calls: NodeCalls, report: NodeReport, run: RunContext): MaybePromise<Slot> {
   const { node } = calls;
-  report.started(position);
-  return andThenCatch(
-    () => {
-      const axisName = node.meta.mapAxis;
-      // An axis some node would produce: not even the number of calls is known.
-      if (axisName !== undefined && run.slots.get(axisName)?.isUnknown(undefined) && !calls.mapped) {
-        const upstream = [...new Set([axisName, ...calls.unknownInputs(undefined)])].sort();
-        report.wouldRun(undefined, node.output, node.meta.cache && run.config.enabled ? { reason: "upstream", detail: upstream } : undefined);
-        return unknownSlot();
-      }
-      if (!run.config.enabled || !node.meta.cache) {
-        for (let index = 0; index < calls.count; index++) report.wouldRun(calls.itemAt(index), node.output, undefined);
-        return unknownSlot();
-      }
-      if (run.refresh.has(node)) {
-        for (let index = 0; index < calls.count; index++) report.wouldRun(calls.itemAt(index), calls.keyOf(calls.itemAt(index)), { reason: "refresh" });
-        return unknownSlot();
-      }
-      const fingerprint = fingerprintNode(node, run.config);
-      if (calls.mapped && !run.config.perItemCaching) return lookUpWhole(calls, report, run, fingerprint);
-      return lookUpEach(calls, report, run, fingerprint);
-    },
-    (output) => {
-      output.retainItemHashes = (run.itemHashReaders.get(node.output) ?? 0) > 1;
-      run.slots.set(node.output, output);
-      report.finished();
-    },
-    (error) => {
-      report.failed(error);
-      throw error;
-    },
-  );
+  const axisName = node.meta.mapAxis;
+  // An axis some node would produce: not even the number of calls is known.
+  if (axisName !== undefined && run.slots.get(axisName)?.isUnknown(undefined) && !calls.mapped) {
+    const upstream = [...new Set([axisName, ...calls.unknownInputs(undefined)])].sort();
+    report.wouldRun(undefined, node.output, node.meta.cache && run.config.enabled ? { reason: "upstream", detail: upstream } : undefined);
+    return unknownSlot();
+  }
+  if (!run.config.enabled || !node.meta.cache) {
+    for (let index = 0; index < calls.count; index++) report.wouldRun(calls.itemAt(index), node.output, undefined);
+    return unknownSlot();
+  }
+  if (run.refresh.has(node)) {
+    for (let index = 0; index < calls.count; index++) report.wouldRun(calls.itemAt(index), calls.keyOf(calls.itemAt(index)), { reason: "refresh" });
+    return unknownSlot();
+  }
+  const fingerprint = fingerprintNode(node, run.config);
+  if (calls.mapped && !run.config.perItemCaching) return lookUpWhole(calls, report, run, fingerprint);
+  return lookUpEach(calls, report, run, fingerprint);
 }
 
 function unknownSlot(): Slot {

@@ -23,8 +23,9 @@ import { Dispatch } from "./dispatch.js";
 import { dryRunNode } from "./dry-run.js";
 import type { Invocation, Outcome } from "./executor.js";
 import { checkedWhole, lookUp, lookUpMany, whyMissed, type Found } from "./lookup.js";
-import { NodeCalls } from "./node-calls.js";
-import { NodeReport } from "./node-report.js";
+import type { NodeCalls } from "./node-calls.js";
+import { inNodeFrame } from "./node-frame.js";
+import type { NodeReport } from "./node-report.js";
 import { runPool } from "./pool.js";
 import { StoreBatch } from "./store-batch.js";
 import type { MissExplanation } from "./reasons.js";
@@ -35,27 +36,15 @@ import { hashOutput, recordSignature, storeResult } from "./store.js";
 /** `position`: the node's index in the plan. */
 export function runNode(step: PlannedNode, position: number, run: RunContext): MaybePromise<void> {
   if (run.dryRun) return dryRunNode(step, position, run);
-  const calls = new NodeCalls(step, run.slots);
-  const report = new NodeReport(calls, run);
+  return inNodeFrame(step, position, run, runCalls);
+}
+
+function runCalls(calls: NodeCalls, report: NodeReport, run: RunContext): MaybePromise<Slot> {
   const { node } = calls;
-  report.started(position);
-  return andThenCatch(
-    () => {
-      if (!run.config.enabled || !node.meta.cache) return runUncached(calls, report, run);
-      const fingerprint = fingerprintNode(node, run.config);
-      if (calls.mapped && !run.config.perItemCaching) return runCachedWhole(calls, report, run, fingerprint);
-      return new CachedCalls(calls, report, run, fingerprint).runAll();
-    },
-    (output) => {
-      output.retainItemHashes = (run.itemHashReaders.get(node.output) ?? 0) > 1;
-      run.slots.set(node.output, output);
-      report.finished();
-    },
-    (error) => {
-      report.failed(error);
-      throw error;
-    },
-  );
+  if (!run.config.enabled || !node.meta.cache) return runUncached(calls, report, run);
+  const fingerprint = fingerprintNode(node, run.config);
+  if (calls.mapped && !run.config.perItemCaching) return runCachedWhole(calls, report, run, fingerprint);
+  return new CachedCalls(calls, report, run, fingerprint).runAll();
 }
 
 const REFRESHED: MissExplanation = { reason: "refresh" };
