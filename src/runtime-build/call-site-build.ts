@@ -13,6 +13,7 @@ import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BuildInfo } from "../build-info.js";
+import { debugTransform } from "../debug/index.js";
 import type { DefinitionSite } from "../definition-site.js";
 import { findProjectRoot } from "../project-root.js";
 import { readParameterNames } from "../runtime-source/parameters.js";
@@ -45,6 +46,7 @@ export function buildInfoFromCallSite(site: DefinitionSite | undefined, node: No
   } catch {
     return { problem: `its func() call is in ${module}, which is not a file path` };
   }
+  if (debugTransform.enabled) debugTransform(`build info at run time for node "${node.output}" from ${module}:${site.line ?? "?"}`);
   const transform = loadTransform();
   if (transform.transformablePath(file) === undefined) return { problem: "its file is not a source file daft transforms (or is in node_modules)", file };
   let code: string;
