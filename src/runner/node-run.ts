@@ -25,6 +25,7 @@ import { NodeCalls } from "./node-calls.js";
 import { NodeReport } from "./node-report.js";
 import { runPool } from "./pool.js";
 import type { MissExplanation } from "./reasons.js";
+import { changedDuringCall } from "./dependency-stamps.js";
 import { blobKeyOf, callSignature, fingerprintNode, type NodeFingerprint } from "./signature.js";
 import { combineItemHashes, Slot } from "./slots.js";
 import { hashOutput, recordSignature, storeResult } from "./store.js";
@@ -102,6 +103,7 @@ function runCachedWhole(calls: NodeCalls, report: NodeReport, run: RunContext, f
     }
     const signature = callSignature(key, fingerprint, inputsText, calls.inputHashes(undefined, inputsText));
     return andThen(refresh ? REFRESHED : whyMissed(run, signature), (why) => {
+      fingerprint.stamps();
       const started = performance.now();
       return andThen(executeAll(calls, report, run), (values) => {
         const durationMs = performance.now() - started;
@@ -109,8 +111,11 @@ function runCachedWhole(calls: NodeCalls, report: NodeReport, run: RunContext, f
         const unhashable = hashed.find((result) => result.hash === undefined);
         const itemHashes = hashed.map((result) => result.hash);
         const outputHash = unhashable ? undefined : combineItemHashes(itemHashes as string[]);
+        const changed = changedDuringCall(fingerprint.stamps());
         const stored =
-          outputHash === undefined
+          changed !== undefined
+            ? changed
+            : outputHash === undefined
             ? `its result cannot be hashed: ${unhashable!.error}`
             : storeResult(run, node, blobKey, { value: values, outputHash, createdAt: Date.now(), durationMs, nodeName: key, itemHashes: itemHashes as string[] }, signature);
         return andThen(stored, (result) => {
@@ -208,9 +213,10 @@ class CachedCalls {
 
   private miss(index: number, item: number | undefined, key: string, inputsText: string, blobKey: string): MaybePromise<void> {
     const signature = callSignature(key, this.fingerprint, inputsText, this.calls.inputHashes(item, inputsText));
-    return andThen(this.refresh ? REFRESHED : whyMissed(this.context, signature), (why) =>
-      this.dispatch.run({ index, item, key, args: this.calls.argumentsOf(item), blobKey, signature, why }),
-    );
+    return andThen(this.refresh ? REFRESHED : whyMissed(this.context, signature), (why) => {
+      this.fingerprint.stamps();
+      return this.dispatch.run({ index, item, key, args: this.calls.argumentsOf(item), blobKey, signature, why });
+    });
   }
 
   private settle(miss: Miss, { value, durationMs, worker, storedAs }: Outcome): MaybePromise<void> {
@@ -224,8 +230,11 @@ class CachedCalls {
     }
     const { hash, error } = hashOutput(value);
     this.hashes[miss.index] = hash;
+    const changed = changedDuringCall(this.fingerprint.stamps());
     const stored =
-      hash === undefined
+      changed !== undefined
+        ? changed
+        : hash === undefined
         ? `its result cannot be hashed: ${error}`
         : storeResult(this.context, this.calls.node, miss.blobKey, { value, outputHash: hash, createdAt: Date.now(), durationMs, nodeName: miss.key }, miss.signature);
     return andThen(stored, (result) => this.report.miss(miss.item, miss.key, durationMs, miss.why, result, worker));

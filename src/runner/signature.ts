@@ -7,7 +7,8 @@ import type { NodeSignature } from "../cache/types.js";
 import type { CacheConfig } from "../cache/config.js";
 import { hashString } from "../hashing/xxhash.js";
 import type { PipelineNode } from "../graph.js";
-import { hashDataFiles } from "./data-files.js";
+import { dataFilesRoot, hashDataFiles } from "./data-files.js";
+import { stampDependencies, type DependencyStamps } from "./dependency-stamps.js";
 
 export interface NodeFingerprint {
   codeHash: string;
@@ -18,6 +19,11 @@ export interface NodeFingerprint {
   depsParts: Record<string, string>;
   /** The signature's input-independent part of every blob key: one hash, computed once per node. */
   keyPrefix: string;
+  /**
+   * The node's files as they are before its first computed call (stamped then, once): a result
+   * computed while one changed is not stored. A node whose calls all hit never stamps them.
+   */
+  stamps(): DependencyStamps;
 }
 
 const UNSET = "\u0000unset";
@@ -34,15 +40,19 @@ export function fingerprintNode(node: PipelineNode, config: CacheConfig): NodeFi
   const depsParts: Record<string, string> = {};
   for (const [path, level, hash] of meta.depsFiles ?? []) if (level <= config.dependencyDepth) depsParts[path] = hash;
   let filesHash = "";
+  let dataFiles: string[] = [];
   if (meta.files.length > 0) {
     const files = hashDataFiles(meta.files, node);
     filesHash = files.hash;
+    dataFiles = Object.keys(files.parts);
     Object.assign(depsParts, files.parts);
   }
+  let stamped: DependencyStamps | undefined;
+  const stamps = () => (stamped ??= stampDependencies(meta, config.dependencyDepth, dataFilesRoot(), dataFiles));
   const depsHash = importsHash || filesHash ? hashString(`deps\u0000${importsHash}\u0000${filesHash}`) : "";
   // Hashed rather than joined: every blob key then hashes 17 characters of it instead of 51.
   const keyPrefix = `${hashString(`${meta.codeHash}\u0000${envHash}\u0000${depsHash}`)}\u0000`;
-  return { codeHash: meta.codeHash, envHash, depsHash, envParts, depsParts, keyPrefix };
+  return { codeHash: meta.codeHash, envHash, depsHash, envParts, depsParts, keyPrefix, stamps };
 }
 
 /**
