@@ -10,6 +10,9 @@ import type { DefinitionSite } from "../definition-site.js";
 import type { NodeMeta } from "../func.js";
 import { buildInfoFromCallSite } from "./call-site-build.js";
 
+/** The code of the warning, so a process that knows can silence it (`node --disable-warning=DAFT_NO_BUILD_INFO`). */
+export const NO_BUILD_INFO_WARNING = "DAFT_NO_BUILD_INFO";
+
 type BuildFields = Pick<NodeMeta, "codeHash" | "depsHashes" | "depsFiles" | "file" | "hashSource">;
 const BUILD_FIELDS = ["codeHash", "depsHashes", "depsFiles", "file", "hashSource"] as const satisfies readonly (keyof BuildFields)[];
 
@@ -35,6 +38,6 @@ function warnNoBuildInfo(meta: NodeMeta, problem: string, file: string | undefin
     `daft: node "${meta.name}" (output "${meta.output}")${file ? ` in ${file}` : ""} has no build info: ${problem}. ` +
       "Its cache covers the function's own source only, so an edit to a helper or an imported file is not seen. " +
       "Run it with `daft run`, or `node --import daft/loader`, or build it with the daft bundler plugin.",
-    "DaftWarning",
+    { type: "DaftWarning", code: NO_BUILD_INFO_WARNING },
   );
 }
