@@ -10,10 +10,10 @@ import { CacheConfig, func, MemoryCache, Pipeline, Runner, type BuildInfo } from
 const BODY = ({ x }: { x: number }) => x + 1;
 const H = (digit: string) => digit.repeat(16);
 
+/** The node, declared as the transform would have it (with `build`), or without build info. */
 function node(build: Partial<BuildInfo> | undefined) {
-  if (!build) return func({ output: "y", cache: true }, BODY);
-  const info: BuildInfo = { v: 1, codeHash: H("c"), depsHashes: [], inputs: ["x"], defaults: [], file: "src/pipeline.ts", ...build };
-  return (func as unknown as (o: object, f: unknown, b: BuildInfo) => ReturnType<typeof func>)({ output: "y", cache: true }, BODY, info);
+  const info: BuildInfo | undefined = build && { v: 1, codeHash: H("c"), depsHashes: [], inputs: ["x"], defaults: [], file: "src/pipeline.ts", ...build };
+  return func({ output: "y", cache: true }, BODY, info);
 }
 
 function runnerWith(depth = 8) {
