@@ -17,7 +17,7 @@ import { debugTransform } from "../debug/index.js";
 import type { DefinitionSite } from "../definition-site.js";
 import { findProjectRoot } from "../project-root.js";
 import { readParameterNames } from "../runtime-source/parameters.js";
-import type { FuncCallSite } from "../transform/index.js";
+import type { FuncCallSite, TransformResult } from "../transform/index.js";
 import { loadTransform, type TransformFace } from "./transform-access.js";
 
 export interface NodeToLocate {
@@ -49,19 +49,33 @@ export function buildInfoFromCallSite(site: DefinitionSite | undefined, node: No
   if (debugTransform.enabled) debugTransform(`build info at run time for node "${node.output}" from ${module}:${site.line ?? "?"}`);
   const transform = loadTransform();
   if (transform.transformablePath(file) === undefined) return { problem: "its file is not a source file daft transforms (or is in node_modules)", file };
-  let code: string;
-  try {
-    code = readFileSync(file, "utf8");
-  } catch (error) {
-    return { problem: `its file cannot be read (${(error as Error).message})`, file };
-  }
-  const result = transformerFor(transform, file).transform(code, file);
+  const transformed = transformedFile(transform, file);
+  if ("problem" in transformed) return { problem: transformed.problem, file };
+  const { code, result } = transformed;
   if (!result) return { problem: "the file as written has no func() call imported from daft (code bundled without the daft plugin?)", file };
   const index = matchCall(code, result.callSites, site, node.output);
   if (typeof index === "string") return { problem: index, file };
   const info = result.buildInfos[index]!;
   const problem = node.explicitInputs ? undefined : inputsProblem(info, node.fn);
   return problem === undefined ? { info } : { problem, file };
+}
+
+/** A file's code and transform, once per process: its nodes are resolved together, when a run starts. */
+const files = new Map<string, { code: string; result: TransformResult | undefined } | { problem: string }>();
+
+function transformedFile(transform: TransformFace, file: string): { code: string; result: TransformResult | undefined } | { problem: string } {
+  let known = files.get(file);
+  if (!known) {
+    let code: string | undefined;
+    try {
+      code = readFileSync(file, "utf8");
+    } catch (error) {
+      known = { problem: `its file cannot be read (${(error as Error).message})` };
+    }
+    if (code !== undefined) known = { code, result: transformerFor(transform, file).transform(code, file) };
+    files.set(file, known!);
+  }
+  return known!;
 }
 
 function transformerFor(transform: TransformFace, file: string): Transformer {
