@@ -1,13 +1,14 @@
 /**
- * A cached node whose func call was not transformed (plain `node`, tsx without daft/loader) gets
+ * A cached node whose func call was not transformed (plain `node`, tsx without daft/loader, vitest) gets
  * its build info at its first use, from its call site, by the same transform and in the same
  * cache file as the loader: the same hashes, so runs with and without the loader share results,
  * and an edit to an imported helper is seen without the loader too. Where the call site cannot
  * be read (eval), the node runs on the function's own source and says so once on stderr.
  */
-import { utimesSync } from "node:fs";
+import { symlinkSync, utimesSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { removeTempDirs } from "../helpers/fixture.js";
+import { removeTempDirs, repoRoot } from "../helpers/fixture.js";
 import { copyLoaderFixture, expectedBuildInfos, hashesByOutput, hashesOf, LOADER, LOADER_THEN_TSX, runPipeline } from "../helpers/loader-fixture.js";
 import { runNode } from "../helpers/node-process.js";
 
@@ -75,6 +76,33 @@ describe("build info without the loader", () => {
     copy.edit("ts/readings.ts", "${reading.unit}`", "${reading.unit}!`");
     const edited = await runPipeline(node, copy.dir, ["--import", "tsx"], env);
     expect(edited.events).toEqual({ loaded: "hit", scaled: "hit", described: "miss:deps" });
+  }, 120_000);
+
+  it("vitest without the plugin: the transform's hashes for a node declared in a test file", async () => {
+    const copy = copyLoaderFixture();
+    symlinkSync(join(repoRoot, "node_modules", "vitest"), copy.path("node_modules/vitest"), "dir");
+    copy.write("vitest.config.mjs", 'export default { test: { include: ["tests/**/*.test.mjs"] } };\n');
+    copy.write(
+      "tests/node.test.mjs",
+      [
+        'import { writeFileSync } from "node:fs";',
+        'import { expect, it } from "vitest";',
+        'import { CacheConfig, func, MemoryCache, Pipeline, Runner } from "daft";',
+        'import { format } from "../src/lib/format.mjs";',
+        "",
+        "// A comment line, so positions in vitest's compiled code differ from the file's.",
+        'const described = func({ output: "described", cache: true }, ({ value }) => format(value));',
+        "",
+        'it("runs", async () => {',
+        "  const runner = new Runner({ cacheConfig: new CacheConfig({ enabled: true, backend: new MemoryCache(), verbose: false }) });",
+        '  expect((await runner.run(new Pipeline({ functions: [described] }), { value: 3 })).described).toBe("3 units");',
+        '  writeFileSync("meta.json", JSON.stringify({ hashSource: described.meta.hashSource, codeHash: described.meta.codeHash, depsHashes: described.meta.depsHashes }));',
+        "});",
+      ].join("\n"),
+    );
+    await runNode([copy.path("node_modules/vitest/vitest.mjs"), "run"], { cwd: copy.dir });
+    const [expected] = expectedBuildInfos(copy, "tests/node.test.mjs");
+    expect(JSON.parse(copy.read("meta.json"))).toEqual({ hashSource: "build", codeHash: expected!.codeHash, depsHashes: expected!.depsHashes });
   }, 120_000);
 
   it("code run by eval: the function's own source, and one warning naming the node and the fix", async () => {
