@@ -8,6 +8,12 @@ export interface BuildInfo {
   v: 1;
   /** Hash of the function's normalised code plus the same-file bindings it references. */
   codeHash: string;
+  /**
+   * What `codeHash` is made of, to explain a miss: `own`, the function and its same-file code;
+   * `imports`, the imported bindings it reads by the files they resolve to (the code hash names
+   * them by specifier). Optional: older build info has none.
+   */
+  codeParts?: { own: string; imports: string };
   /** Cumulative hash of the imported files, one per level: index 0 is depth 1. */
   depsHashes: string[];
   /**

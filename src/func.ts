@@ -46,6 +46,8 @@ export interface NodeMeta<O extends string = string> {
   /** Input names that have a default value in the pattern. */
   defaults: readonly string[];
   codeHash: string;
+  /** What the code hash is made of (build info only), to explain misses: see BuildInfo. */
+  codeParts: BuildInfo["codeParts"];
   /** Cumulative dependency hashes per import level (index 0 = depth 1); empty without build info. */
   depsHashes: readonly string[];
   /** Files reached through imports, `[path, level, hash]`, when the build info lists them. */
@@ -147,6 +149,7 @@ function buildMeta(options: FuncOptions, fn: Function, build: BuildInfo | undefi
     defaults: names.defaults,
     // Without build info a cached node's build fields are replaced by getters (deferBuildInfo).
     codeHash: build ? build.codeHash : options.cache === true ? "" : runtimeCodeHash(fn),
+    codeParts: build?.codeParts,
     depsHashes: build ? [...build.depsHashes] : [],
     depsFiles: build?.depsFiles,
     file: build?.file,

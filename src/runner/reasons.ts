@@ -23,7 +23,7 @@ export function explainMiss(previous: NodeSignature | undefined, current: NodeSi
   if (!previous) return { reason: "new" };
   const before: SignatureParts = previous.parts ?? {};
   const after: SignatureParts = current.parts ?? {};
-  if (previous.codeHash !== current.codeHash) return codeChange(before.code?.source, after.code?.source);
+  if (previous.codeHash !== current.codeHash) return codeChange(before.code, after.code);
   if (previous.depsHash !== current.depsHash) return withDetail("deps", changedDependencies(before.deps, after.deps));
   if (previous.envHash !== current.envHash) return withDetail("env", changedKeys(before.env, after.env));
   if (previous.inputsHash !== current.inputsHash) return withDetail("inputs", changedKeys(before.inputs, after.inputs));
@@ -33,11 +33,18 @@ export function explainMiss(previous: NodeSignature | undefined, current: NodeSi
 
 /**
  * A code hash made another way (the function's own source at run time, or the build's
- * transform) is not comparable with the previous one: that is not an edit, and is not called one.
+ * transform) is not comparable with the previous one; nor is one whose imports are named by
+ * other specifiers that resolve to the same files. Neither is an edit, and neither is called one.
  */
-function codeChange(before: string | undefined, after: string | undefined): MissExplanation {
-  if (before === undefined || after === undefined || before === after) return { reason: "code" };
-  return { reason: "hash-source", detail: [`${before} → ${after}`] };
+function codeChange(before: Record<string, string> | undefined, after: Record<string, string> | undefined): MissExplanation {
+  if (before?.source !== undefined && after?.source !== undefined && before.source !== after.source) {
+    return { reason: "hash-source", detail: [`${before.source} → ${after.source}`] };
+  }
+  const known = (parts: Record<string, string> | undefined) => parts?.own !== undefined && parts.imports !== undefined;
+  if (known(before) && known(after) && before!.own === after!.own && before!.imports === after!.imports) {
+    return { reason: "hash-source", detail: ["import specifiers changed, same files"] };
+  }
+  return { reason: "code" };
 }
 
 /**

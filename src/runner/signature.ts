@@ -52,7 +52,7 @@ export function fingerprintNode(node: PipelineNode, config: CacheConfig): NodeFi
   const depsHash = importsHash || filesHash ? hashString(`deps\u0000${importsHash}\u0000${filesHash}`) : "";
   // Hashed rather than joined: every blob key then hashes 17 characters of it instead of 51.
   const keyPrefix = `${hashString(`${meta.codeHash}\u0000${envHash}\u0000${depsHash}`)}\u0000`;
-  return { codeHash: meta.codeHash, envHash, depsHash, envParts, depsParts, codeParts: { source: meta.hashSource }, keyPrefix, stamps };
+  return { codeHash: meta.codeHash, envHash, depsHash, envParts, depsParts, codeParts: { source: meta.hashSource, ...meta.codeParts }, keyPrefix, stamps };
 }
 
 /** The level a per-level part names: `import level 3`. */

@@ -13,8 +13,8 @@ import { buildInfoFromCallSite } from "./call-site-build.js";
 /** The code of the warning, so a process that knows can silence it (`node --disable-warning=DAFT_NO_BUILD_INFO`). */
 export const NO_BUILD_INFO_WARNING = "DAFT_NO_BUILD_INFO";
 
-type BuildFields = Pick<NodeMeta, "codeHash" | "depsHashes" | "depsFiles" | "file" | "hashSource">;
-const BUILD_FIELDS = ["codeHash", "depsHashes", "depsFiles", "file", "hashSource"] as const satisfies readonly (keyof BuildFields)[];
+type BuildFields = Pick<NodeMeta, "codeHash" | "codeParts" | "depsHashes" | "depsFiles" | "file" | "hashSource">;
+const BUILD_FIELDS = ["codeHash", "codeParts", "depsHashes", "depsFiles", "file", "hashSource"] as const satisfies readonly (keyof BuildFields)[];
 
 /** Defines the build fields of `meta` (not yet frozen) as getters that resolve once, together. */
 export function deferBuildInfo(meta: NodeMeta, site: () => DefinitionSite | undefined, fn: Function, sourceHash: () => string, explicitInputs: boolean): void {
@@ -24,13 +24,13 @@ export function deferBuildInfo(meta: NodeMeta, site: () => DefinitionSite | unde
     const found = buildInfoFromCallSite(site(), { output: meta.output, fn, explicitInputs });
     if ("info" in found) return (fields = fromBuildInfo(found.info));
     warnNoBuildInfo(meta, found.problem, found.file);
-    return (fields = { codeHash: sourceHash(), depsHashes: [], depsFiles: undefined, file: undefined, hashSource: "runtime" });
+    return (fields = { codeHash: sourceHash(), codeParts: undefined, depsHashes: [], depsFiles: undefined, file: undefined, hashSource: "runtime" });
   };
   for (const key of BUILD_FIELDS) Object.defineProperty(meta, key, { get: () => resolve()[key], enumerable: true, configurable: false });
 }
 
 export function fromBuildInfo(build: BuildInfo): BuildFields {
-  return { codeHash: build.codeHash, depsHashes: [...build.depsHashes], depsFiles: build.depsFiles, file: build.file, hashSource: "build" };
+  return { codeHash: build.codeHash, codeParts: build.codeParts, depsHashes: [...build.depsHashes], depsFiles: build.depsFiles, file: build.file, hashSource: "build" };
 }
 
 function warnNoBuildInfo(meta: NodeMeta, problem: string, file: string | undefined): void {

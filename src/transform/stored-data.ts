@@ -31,6 +31,7 @@ export interface StoredCall extends CallPosition {
   /** The call's `output` when written as a literal: how a call is recognised where positions shift. */
   output?: string;
   codeHash: string;
+  codeParts?: NonNullable<BuildInfo["codeParts"]>;
   depsHashes: string[];
   inputs?: string[];
   defaults?: string[];
@@ -82,6 +83,7 @@ export function buildInfoOf(call: StoredCall, file: string): BuildInfo {
   return {
     v: BUILD_INFO_VERSION,
     codeHash: call.codeHash,
+    ...(call.codeParts !== undefined ? { codeParts: call.codeParts } : {}),
     depsHashes: call.depsHashes,
     ...(call.inputs !== undefined ? { inputs: call.inputs, defaults: call.defaults ?? [] } : {}),
     file,
@@ -179,6 +181,9 @@ function callProblem(value: unknown, depth: number): Problem {
   // Never written into code (only compared with a node's output), yet kept to one line of text.
   if (value.output !== undefined && (typeof value.output !== "string" || !MESSAGE.test(value.output))) return "output is not one line of text";
   if (!isHash(value.codeHash)) return "codeHash is not a hash";
+  if (value.codeParts !== undefined && !(isRecord(value.codeParts) && isHash(value.codeParts.own) && isHash(value.codeParts.imports) && Object.keys(value.codeParts).length === 2)) {
+    return "codeParts is not { own, imports } hashes";
+  }
   if (!Array.isArray(value.depsHashes) || value.depsHashes.length !== depth || !value.depsHashes.every(isHash)) {
     return `depsHashes is not a list of ${depth} hashes`;
   }

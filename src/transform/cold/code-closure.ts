@@ -27,6 +27,8 @@ export interface ImportedBinding {
 
 export interface CodeClosure {
   codeHash: string;
+  /** The same without the imported bindings' specifiers: to tell a renamed specifier from an edit. */
+  ownHash: string;
   /** Imported bindings the code reads, sorted and de-duplicated. */
   imports: ImportedBinding[];
   /** `import()`, `require()` and asset URL edges that sit inside the code. */
@@ -88,11 +90,7 @@ export function codeClosure(
 
   const sortedImports = [...imports.entries()].sort(([a], [b]) => compareCodeUnits(a, b)).map(([, value]) => value);
   definitions.sort();
-  const text = [
-    `daft-code-v${CODE_HASH_VERSION}`,
-    textOf(root),
-    ...definitions,
-    ...sortedImports.map((item) => `import ${JSON.stringify(item.source)} ${JSON.stringify(item.importedName)}`),
-  ].join("\n");
-  return { codeHash: hashString(text), imports: sortedImports, inlineEdges: [...inlineEdges] };
+  const own = [`daft-code-v${CODE_HASH_VERSION}`, textOf(root), ...definitions].join("\n");
+  const text = [own, ...sortedImports.map((item) => `import ${JSON.stringify(item.source)} ${JSON.stringify(item.importedName)}`)].join("\n");
+  return { codeHash: hashString(text), ownHash: hashString(own), imports: sortedImports, inlineEdges: [...inlineEdges] };
 }

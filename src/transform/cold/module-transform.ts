@@ -4,6 +4,7 @@
  * hashes (the code it reaches through imports, level by level), its input names, and where its
  * build info goes.
  */
+import { hashString } from "../../hashing/xxhash.js";
 import type { CallPosition } from "../inject.js";
 import { relativePath } from "../paths.js";
 import { MAX_DEPS_FILES, type StoredCall } from "../stored-data.js";
@@ -89,12 +90,17 @@ export class ModuleTransform {
 
       const names = this.inputNames(call);
       const output = literalOutput(call.node);
+      // The code hash names imports by specifier; these parts let a miss tell a specifier that
+      // now resolves the same way from an edit (the runtime compares them, never keys by them).
+      const resolvedImports = closure.imports.map((item, index) => `${resolvedKey(targets[index]!.resolved)}\u0000${item.importedName}`).sort();
+      const codeParts = { own: closure.ownHash, imports: hashString(resolvedImports.join("\n")) };
       stored.push({
         ...callPosition(call.node),
         // Where the call is and what it outputs: how the runtime finds it from a stack frame.
         start: call.node.start as number,
         ...(output !== undefined ? { output } : {}),
         codeHash: closure.codeHash,
+        codeParts,
         depsHashes: deps.depsHashes,
         ...(names ? { inputs: names.inputs, defaults: names.defaults } : {}),
         ...(deps.depsFiles.length <= MAX_DEPS_FILES ? { depsFiles: deps.depsFiles } : {}),
