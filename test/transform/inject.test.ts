@@ -13,7 +13,8 @@ afterAll(removeTempDirs);
 
 const GOLDEN_LINE =
   "  ({ x, bonus = BASE }: { x: number; bonus?: number }) => twice(x) + bonus, " +
-  '{"v":1,"codeHash":"c5597aa572b6c327","depsHashes":["f78aa36783103569","f78aa36783103569","f78aa36783' +
+  '{"v":1,"codeHash":"c5597aa572b6c327","codeParts":{"own":"5e148790a8f57a8c","imports":"38ba92b8dc9a35c3"},' +
+  '"depsHashes":["f78aa36783103569","f78aa36783103569","f78aa36783' +
   '103569","f78aa36783103569","f78aa36783103569","f78aa36783103569","f78aa36783103569","f78aa3678310356' +
   '9"],"inputs":["x","bonus"],"defaults":["bonus"],"file":"src/golden.ts","depsFiles":[["src/twice.ts",' +
   '1,"5ac18774785d6bc1"]]}';

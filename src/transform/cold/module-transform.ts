@@ -92,7 +92,7 @@ export class ModuleTransform {
       const output = literalOutput(call.node);
       // The code hash names imports by specifier; these parts let a miss tell a specifier that
       // now resolves the same way from an edit (the runtime compares them, never keys by them).
-      const resolvedImports = closure.imports.map((item, index) => `${resolvedKey(targets[index]!.resolved)}\u0000${item.importedName}`).sort();
+      const resolvedImports = closure.imports.map((item, index) => `${this.projectKey(targets[index]!.resolved)}\u0000${item.importedName}`).sort();
       const codeParts = { own: closure.ownHash, imports: hashString(resolvedImports.join("\n")) };
       stored.push({
         ...callPosition(call.node),
@@ -111,6 +111,11 @@ export class ModuleTransform {
 
   private entry(calls: StoredCall[], files: Set<string>): ModuleResult {
     return { calls, warnings: [...this.warnings], files };
+  }
+
+  /** A resolved import as hashes name it: project files by their path relative to the root. */
+  private projectKey(resolved: Resolved): string {
+    return resolved.type === "file" ? `f:${relativePath(this.root, resolved.path)}` : resolvedKey(resolved);
   }
 
   private target(specifier: string, viaRequire: boolean): DependencyTarget {
