@@ -9,6 +9,9 @@
 //   dist/loader/transform-cold.js  the transform's cold part (src/transform/cold/), loaded with
 //                                  require() only when a module is not answered from the cache:
 //                                  a warm start compiles ~15 KB instead of ~60 KB
+//   dist/loader/runtime-transform.js  the transform's light part for the runtime, require()d by
+//                                  dist/src/index.js only when a cached node has no build info
+//                                  (src/runtime-build/transform-access-bundled.ts)
 // In the two loader bundles src/transform/cold-part.ts (a static import of the cold part) is
 // replaced by src/transform/cold-part-bundled.ts, which require()s transform-cold.js instead.
 // npm packages stay external (heavy ones are loaded lazily), and so does the xxhash module, so
@@ -52,6 +55,12 @@ function keepXxhashShared(outdir) {
 const coldPartOnDemand = () =>
   replaceModule("cold-part-on-demand", "src/transform/cold-part.ts", { path: join(repo, "src", "transform", "cold-part-bundled.ts") });
 
+/** The runtime loads the transform's light part from its own bundle, only for a node without build info. */
+const transformOnDemand = () =>
+  replaceModule("transform-on-demand", "src/runtime-build/transform-access.ts", {
+    path: join(repo, "src", "runtime-build", "transform-access-bundled.ts"),
+  });
+
 /** For the cold part's bundle: the xxhash module becomes the hand-off module the light part fills. */
 const handOffXxhash = () => replaceModule("hand-off-xxhash", "src/hashing/xxhash.ts", { path: join(repo, "src", "transform", "hashing-handoff.ts") });
 
@@ -88,10 +97,10 @@ const common = {
   logLevel: "warning",
 };
 
-const [loaderBuild] = await Promise.all([
+const [loaderBuild, , runtimeBuild] = await Promise.all([
   build({
     ...common,
-    entryPoints: ["loader/index.ts", "loader/async-hooks.ts"],
+    entryPoints: { index: "loader/index.ts", "async-hooks": "loader/async-hooks.ts", "runtime-transform": "src/transform/index.ts" },
     outdir: "dist/loader",
     plugins: [keepXxhashShared("dist/loader"), coldPartOnDemand()],
     metafile: true,
@@ -110,7 +119,8 @@ const [loaderBuild] = await Promise.all([
     ...common,
     entryPoints: ["src/index.ts"],
     outdir: "dist/src",
-    plugins: [keepXxhashShared("dist/src")],
+    plugins: [keepXxhashShared("dist/src"), transformOnDemand()],
+    metafile: true,
   }),
   build({
     ...common,
@@ -126,3 +136,6 @@ for (const suffix of [".js", ".js.map", ".d.ts"]) rmSync(join(repo, "dist", "src
 // The start-up bundles must not hold the cold part: that is the whole point of the split.
 const coldInputs = Object.keys(loaderBuild.metafile.inputs).filter((input) => input.startsWith("src/transform/cold/"));
 if (coldInputs.length > 0) throw new Error(`the loader's start-up bundles include the transform's cold part: ${coldInputs.join(", ")}`);
+// Nor may the runtime's bundle hold any of the transform: it loads it only for a node without build info.
+const transformInputs = Object.keys(runtimeBuild.metafile.inputs).filter((input) => input.startsWith("src/transform/") && input !== "src/transform/index.ts");
+if (transformInputs.length > 0) throw new Error(`the runtime bundle includes the transform: ${transformInputs.join(", ")}`);

@@ -17,6 +17,11 @@ export interface DefinitionSite {
   readonly module: string | undefined;
   /** How many nodes with the same output that module defined before this one. */
   readonly ordinal: number;
+  /** Where the `func()` call is in the module's code as it ran (1-based; may be compiled code's). */
+  readonly line?: number;
+  readonly column?: number;
+  /** The call is in code run by `eval` or `new Function`: the module's file does not hold it. */
+  readonly evaluated?: boolean;
 }
 
 /** The key of a node's site on its (frozen) meta: not enumerable, so it shows nowhere. */
@@ -49,14 +54,14 @@ const state: SiteState = ((globalThis as Record<symbol, unknown>)[STATE_KEY] ??=
 
 /** The site of the `func()` call whose frame is just above `callee`. Costs a few µs per node. */
 export function captureSite(output: string, callee: Function): DefinitionSite {
-  const module = callerModule(callee);
+  const { module, line, column, evaluated } = callerFrame(callee);
   const counterKey = `${module ?? ""}\u0000${output}`;
   const ordinal = state.counters.get(counterKey) ?? 0;
   state.counters.set(counterKey, ordinal + 1);
-  return { module, ordinal };
+  return { module, ordinal, line, column, evaluated };
 }
 
-function callerModule(callee: Function): string | undefined {
+function callerFrame(callee: Function): { module: string | undefined; line?: number; column?: number; evaluated?: boolean } {
   const holder: { stack?: unknown } = {};
   const limit = Error.stackTraceLimit;
   const prepare = Error.prepareStackTrace;
@@ -66,9 +71,12 @@ function callerModule(callee: Function): string | undefined {
   try {
     Error.captureStackTrace(holder, callee);
     const frames = holder.stack as NodeJS.CallSite[] | undefined;
-    const file = Array.isArray(frames) ? frames[0]?.getFileName() : undefined;
-    if (!file) return undefined;
-    return /^[a-z][a-z0-9+.-]*:/i.test(file) && !/^[a-z]:[\\/]/i.test(file) ? file : pathToFileURL(file).href;
+    const frame = Array.isArray(frames) ? frames[0] : undefined;
+    const file = frame?.getFileName();
+    if (!file) return { module: undefined };
+    const module = /^[a-z][a-z0-9+.-]*:/i.test(file) && !/^[a-z]:[\\/]/i.test(file) ? file : pathToFileURL(file).href;
+    if (frame!.isEval()) return { module, evaluated: true };
+    return { module, line: frame!.getLineNumber() ?? undefined, column: frame!.getColumnNumber() ?? undefined };
   } finally {
     Error.stackTraceLimit = limit;
     Error.prepareStackTrace = prepare;

@@ -10,6 +10,7 @@ import { hashString } from "./hashing/xxhash.js";
 import { isNativeSource } from "./runtime-source/native-source.js";
 import { readParameterNames, UnreadableParametersError } from "./runtime-source/parameters.js";
 import { normaliseSource } from "./runtime-source/scan.js";
+import { deferBuildInfo } from "./runtime-build/deferred-build.js";
 
 export interface FuncOptions<O extends string = string, A extends string | undefined = string | undefined> {
   /** The name of the value this node produces; other nodes take it as an input of that name. */
@@ -88,10 +89,13 @@ export function func<const O extends string, P, R, const A extends string | unde
   build?: BuildInfo,
 ): DaftFunction<O, P, R, A>;
 export function func(options: FuncOptions, fn: (input: never) => unknown, build?: BuildInfo): DaftFunction {
-  const meta = buildMeta(options, fn, isBuildInfo(build) ? build : undefined);
+  const given = isBuildInfo(build) ? build : undefined;
+  const meta = buildMeta(options, fn, given);
   // Where it was defined, so worker threads and `daft worker` processes can load the same node.
   const site = captureSite(meta.output, func);
   Object.defineProperty(meta, definitionSite, { value: site });
+  // A cached node the transform did not reach gets its build info from its call site on first use.
+  if (!given && meta.cache) deferBuildInfo(meta, () => site, fn, () => runtimeCodeHash(fn), options.inputs !== undefined);
   noteNode({ site, meta, fn: fn as (input: Record<string, unknown>) => unknown });
   const node = function (this: unknown, ...args: unknown[]) {
     return (fn as (...a: unknown[]) => unknown).apply(this, args);
@@ -143,7 +147,8 @@ function buildMeta(options: FuncOptions, fn: Function, build: BuildInfo | undefi
     name: fn.name || options.output,
     inputs: names.inputs,
     defaults: names.defaults,
-    codeHash: build ? build.codeHash : runtimeCodeHash(fn),
+    // Without build info a cached node's build fields are replaced by getters (deferBuildInfo).
+    codeHash: build ? build.codeHash : options.cache === true ? "" : runtimeCodeHash(fn),
     depsHashes: build ? [...build.depsHashes] : [],
     depsFiles: build?.depsFiles,
     depsLimited: build?.depsLimited === true,

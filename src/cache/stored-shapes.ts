@@ -37,5 +37,5 @@ export function isNodeSignature(value: unknown): value is NodeSignature {
   if (!isFiniteNumber(value.timestamp)) return false;
   if (value.parts === undefined) return true;
   if (!isRecord(value.parts)) return false;
-  return [value.parts.inputs, value.parts.deps, value.parts.env].every((group) => group === undefined || isStringRecord(group));
+  return [value.parts.inputs, value.parts.deps, value.parts.env, value.parts.code].every((group) => group === undefined || isStringRecord(group));
 }

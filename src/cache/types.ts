@@ -22,8 +22,15 @@ export interface NodeSignature {
 
 export interface SignatureParts {
   inputs?: Record<string, string>;
+  /**
+   * By dependency: a file of the import closure (`src/text/pad.ts`, or `src/text/pad.ts#padNumber`
+   * where the build info hashes bindings), a declared data file, or, for a closure too large to
+   * list, an import level (`import level 3`).
+   */
   deps?: Record<string, string>;
   env?: Record<string, string>;
+  /** How the code hash was made: `source` is the node's `hashSource` ("build" or "runtime"). */
+  code?: Record<string, string>;
 }
 
 /** One stored result. */

@@ -46,7 +46,10 @@ export function namespaceEnabled(namespace: string, patterns: Patterns): boolean
   return patterns.include.some((pattern) => pattern.test(namespace));
 }
 
-const fromEnvironment = parseDebugPatterns(process.env.DEBUG);
+// Read once per process: by whichever copy of this module loads first (the runtime's bundle, the
+// loader's, or the transform the runtime loads later on demand); the others use the same value.
+const DEBUG_READ = Symbol.for("daft.debugEnvironment");
+const fromEnvironment = parseDebugPatterns(((globalThis as Record<symbol, unknown>)[DEBUG_READ] ??= process.env.DEBUG ?? "") as string);
 
 function writeLine(line: string): void {
   try {

@@ -30,8 +30,13 @@ function hashFile(path: string): string {
   return hash;
 }
 
+/** The folder `files` patterns are relative to. */
+export function dataFilesRoot(): string {
+  return findProjectRoot(process.cwd());
+}
+
 export function hashDataFiles(patterns: readonly string[], node: PipelineNode): { hash: string; parts: Record<string, string> } {
-  const root = findProjectRoot(process.cwd());
+  const root = dataFilesRoot();
   const parts: Record<string, string> = {};
   for (const pattern of patterns) {
     const { globSync, isDynamicPattern } = globber();

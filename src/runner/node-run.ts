@@ -29,6 +29,7 @@ import type { NodeReport } from "./node-report.js";
 import { runPool } from "./pool.js";
 import { StoreBatch } from "./store-batch.js";
 import type { MissExplanation } from "./reasons.js";
+import { changedDuringCall } from "./dependency-stamps.js";
 import { blobKeyOf, callSignature, fingerprintNode, type NodeFingerprint } from "./signature.js";
 import { combineItemHashes, Slot } from "./slots.js";
 import { hashOutput, recordSignature, storeResult } from "./store.js";
@@ -94,6 +95,7 @@ function runCachedWhole(calls: NodeCalls, report: NodeReport, run: RunContext, f
     }
     const signature = callSignature(key, fingerprint, inputsText, calls.inputHashes(undefined, inputsText));
     return andThen(refresh ? REFRESHED : whyMissed(run, signature), (why) => {
+      fingerprint.stamps();
       const started = performance.now();
       return andThen(executeAll(calls, report, run), (values) => {
         const durationMs = performance.now() - started;
@@ -101,8 +103,11 @@ function runCachedWhole(calls: NodeCalls, report: NodeReport, run: RunContext, f
         const unhashable = hashed.find((result) => result.hash === undefined);
         const itemHashes = hashed.map((result) => result.hash);
         const outputHash = unhashable ? undefined : combineItemHashes(itemHashes as string[]);
+        const changed = changedDuringCall(fingerprint.stamps());
         const stored =
-          outputHash === undefined
+          changed !== undefined
+            ? changed
+            : outputHash === undefined
             ? `its result cannot be hashed: ${unhashable!.error}`
             : storeResult(run, node, blobKey, { value: values, outputHash, createdAt: Date.now(), durationMs, nodeName: key, itemHashes: itemHashes as string[] }, signature);
         return andThen(stored, (result) => {
@@ -223,6 +228,7 @@ class CachedCalls {
   }
 
   private execute(index: number, item: number | undefined, key: string, blobKey: string, signature: NodeSignature, why: MissExplanation): MaybePromise<void> {
+    this.fingerprint.stamps(); // the node's files as they are before it runs (taken once per node)
     return this.dispatch.run({ index, item, key, args: this.calls.argumentsOf(item), blobKey, signature, why });
   }
 
@@ -239,6 +245,9 @@ class CachedCalls {
     const { hash, error } = hashOutput(value);
     this.hashes[miss.index] = hash;
     if (hash === undefined) return this.report.miss(miss.item, durationMs, miss.why, `its result cannot be hashed: ${error}`, worker);
+    // A file of the node changed while it ran: the result may mix both versions, so it is not kept.
+    const changed = changedDuringCall(this.fingerprint.stamps());
+    if (changed !== undefined) return this.report.miss(miss.item, durationMs, miss.why, changed, worker);
     const entry: CacheEntry = { value, outputHash: hash, createdAt: Date.now(), durationMs, nodeName: miss.key };
     if (this.batch) return this.batch.add(miss.blobKey, entry, miss.signature, miss.item, durationMs, miss.why, worker);
     const stored = storeResult(this.context, this.calls.node, miss.blobKey, entry, miss.signature);

@@ -118,6 +118,9 @@ export class Runner {
     const options = checkRunOptions(args[1]);
     const dryRun = options.dryRun === true || dryRunFromEnvironment();
     const plan = pipeline.planFor(Object.keys(inputs), selectionOf(options));
+    // A cached node without build info gets it from its call site on first use: for all of them
+    // now, before anything runs, so that work never lands between two nodes' calls.
+    if (this.cacheConfig.enabled) for (const step of plan.steps) if (step.node.meta.cache) void step.node.meta.codeHash;
     const run = this.contextFor(pipeline, plan, inputs, options, dryRun);
     const started = performance.now();
     run.observers.runStarted(plan.steps.map((step) => step.node));

@@ -5,10 +5,12 @@
 export type CacheStatus = "hit" | "miss" | "no-cache";
 /**
  * Why a call ran: what differs from the latest stored signature of its key (`new` when none is
- * stored), `refresh` when the run asked to recompute its node, and in a dry run `upstream` when
- * its inputs are not known because a node it reads would run.
+ * stored), `hash-source` when the code hash was made another way (the function's own source at
+ * run time vs the build's transform) so the hashes cannot be compared, `refresh` when the run
+ * asked to recompute its node, and in a dry run `upstream` when its inputs are not known because
+ * a node it reads would run.
  */
-export type MissReason = "new" | "code" | "env" | "inputs" | "deps" | "refresh" | "upstream";
+export type MissReason = "new" | "code" | "hash-source" | "env" | "inputs" | "deps" | "refresh" | "upstream";
 
 export interface CacheEvent {
   /** The function's name (or its output when anonymous). */

@@ -29,6 +29,7 @@ import { createTransformer, type TransformerOptions, type TransformResult } from
 
 export {
   createTransformer,
+  type FuncCallSite,
   type LoadedTransform,
   type Transformer,
   type TransformerOptions,

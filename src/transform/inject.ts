@@ -20,7 +20,8 @@ export interface CallPosition {
 
 /** The object literal, with a fixed key order so equal build info gives equal output. */
 export function buildInfoLiteral(info: BuildInfo): string {
-  const ordered: Record<string, unknown> = { v: info.v, codeHash: info.codeHash, depsHashes: info.depsHashes };
+  const ordered: Record<string, unknown> = { v: info.v, codeHash: info.codeHash };
+  ordered.depsHashes = info.depsHashes;
   if (info.inputs !== undefined) ordered.inputs = info.inputs;
   if (info.defaults !== undefined) ordered.defaults = info.defaults;
   ordered.file = info.file;

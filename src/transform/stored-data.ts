@@ -26,6 +26,10 @@ export const MAX_DEPS_FILES = 200;
 
 /** One `func` call of a module: where its build info goes, and the build info (less what is known from the module itself). */
 export interface StoredCall extends CallPosition {
+  /** Offset of the call expression: with `close`, the range a stack frame of the call falls in. */
+  start: number;
+  /** The call's `output` when written as a literal: how a call is recognised where positions shift. */
+  output?: string;
   codeHash: string;
   depsHashes: string[];
   /** See BuildInfo.depsLimited. */
@@ -199,6 +203,9 @@ function callProblem(value: unknown, depth: number): Problem {
   if (!isRecord(value)) return "not an object";
   const positionProblem = callPositionProblem(value);
   if (positionProblem !== undefined) return positionProblem;
+  if (!isOffset(value.start) || value.start > (value.argsEnd as number)) return "start is not an offset at or before argsEnd";
+  // Never written into code (only compared with a node's output), yet kept to one line of text.
+  if (value.output !== undefined && (typeof value.output !== "string" || !MESSAGE.test(value.output))) return "output is not one line of text";
   if (!isHash(value.codeHash)) return "codeHash is not a hash";
   const levels = Array.isArray(value.depsHashes) ? value.depsHashes.length : 0;
   if (!Array.isArray(value.depsHashes) || levels < 1 || levels > Math.min(depth, MAX_LEVELS) || !value.depsHashes.every(isHash)) {

@@ -51,9 +51,18 @@ export interface TransformResult {
   readonly map: SourceMap;
   /** The build info injected into each call, in source order. */
   readonly buildInfos: BuildInfo[];
+  /** Where each of those calls is in the code given, and its `output` when written as a literal. */
+  readonly callSites: FuncCallSite[];
   /** Absolute paths of every file in the calls' closures (imports, assets, manifests, tsconfigs). */
   readonly watchFiles: string[];
   warnings: string[];
+}
+
+/** A func call's place in the code: offsets of its start and of its closing parenthesis. */
+export interface FuncCallSite {
+  start: number;
+  end: number;
+  output: string | undefined;
 }
 
 /**
@@ -312,6 +321,9 @@ class DaftTransformer implements Transformer {
         return injected.map;
       },
       buildInfos,
+      get callSites() {
+        return entry.calls.map((call) => ({ start: call.start, end: call.close, output: call.output }));
+      },
       get watchFiles() {
         return (watchFiles ??= watchFilesOf(entry, keys));
       },
@@ -339,6 +351,10 @@ function withCode(original: TransformResult, injected: InjectedCode): TransformR
       return injected.map;
     },
     buildInfos: original.buildInfos,
+    // Offsets in the file as written, which is what a stack frame's file is read as.
+    get callSites() {
+      return original.callSites;
+    },
     get watchFiles() {
       return original.watchFiles;
     },

@@ -13,7 +13,7 @@ export const NORMALISER_VERSION = 2;
 export const CODE_HASH_VERSION = 2;
 
 /** The layout of the transform cache file and of its entries (persistent-store.ts, stored-data.ts). */
-const CACHE_LAYOUT_VERSION = 4;
+const CACHE_LAYOUT_VERSION = 5;
 
 /** The version a transform cache file must have to be read. */
 export const TRANSFORM_CACHE_VERSION = `${CACHE_LAYOUT_VERSION}.${NORMALISER_VERSION}.${CODE_HASH_VERSION}.${BUILD_INFO_VERSION}`;

@@ -73,8 +73,12 @@ export class ModuleTransform {
       for (const path of deps.stamps.keys()) files.add(path);
 
       const names = this.inputNames(call);
+      const output = literalOutput(call.node);
       stored.push({
         ...callPosition(call.node),
+        // Where the call is and what it outputs: how the runtime finds it from a stack frame.
+        start: call.node.start as number,
+        ...(output !== undefined ? { output } : {}),
         codeHash: deps.codeHash,
         depsHashes: deps.depsHashes,
         ...(deps.depthLimited ? { depthLimited: true as const } : {}),
@@ -136,16 +140,20 @@ export function callPosition(call: AnyNode): CallPosition {
 
 /** `func({ output: "x" }, …)` → `func call with output "x"`, to name the node in messages. */
 function describeCall(call: AnyNode): string {
+  const output = literalOutput(call);
+  return output === undefined ? "func call" : `func call with output "${output}"`;
+}
+
+/** The `output` of `func({ output: "x" }, …)` when it is written as a literal. */
+function literalOutput(call: AnyNode): string | undefined {
   const options = (call.arguments as AnyNode[])[0];
   const object = options ? unwrapTypeWrappers(options) : undefined;
-  if (object?.type === "ObjectExpression") {
-    for (const property of object.properties as AnyNode[]) {
-      const key = property.key as AnyNode | undefined;
-      if (property.type === "ObjectProperty" && key && (key.name === "output" || staticString(key) === "output")) {
-        const output = staticString(property.value as AnyNode);
-        if (output !== undefined) return `func call with output "${output}"`;
-      }
+  if (object?.type !== "ObjectExpression") return undefined;
+  for (const property of object.properties as AnyNode[]) {
+    const key = property.key as AnyNode | undefined;
+    if (property.type === "ObjectProperty" && key && (key.name === "output" || staticString(key) === "output")) {
+      return staticString(property.value as AnyNode);
     }
   }
-  return "func call";
+  return undefined;
 }
