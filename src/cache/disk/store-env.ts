@@ -175,24 +175,37 @@ export function checkInChild(dir: string): string | undefined {
 }
 
 /**
- * The child's program: open read-only, walk every database, read every value through both a
- * cursor and a lookup by key (the two paths LMDB takes through its pages). CommonJS, so it needs
- * nothing but the path of lmdb-js.
+ * The child's program: walk every database, read every value through both a cursor and a
+ * lookup by key (the two paths LMDB takes through its pages), then commit one write that adds
+ * and removes a probe key in each database. The write is what reaches LMDB's free-page list,
+ * which no read visits: a damaged page there passes every read and aborts the first process
+ * that writes (an assertion in LMDB, SIGABRT). The probe leaves no data behind. CommonJS, so it
+ * needs nothing but the path of lmdb-js.
  */
 const CHECK_SCRIPT = `
 const [lmdbPath, dir, names] = process.argv.slice(1);
 const { open } = require(lmdbPath);
-const root = open({ path: dir, encoding: "binary", readOnly: true, overlappingSync: false, maxDbs: 8 });
+const root = open({ path: dir, encoding: "binary", overlappingSync: false, maxDbs: 8 });
+const probeKey = "\\u0000daft-store-check";
+const probeValue = Buffer.alloc(64);
+const opened = [];
 const known = new Set();
 for (const key of root.getKeys()) known.add(key);
 for (const name of names.split(",")) {
   if (!known.has(name)) continue;
   const db = root.openDB({ name, encoding: "binary" });
+  opened.push(db);
   for (const { key, value } of db.getRange()) {
     const again = db.getBinary(key);
     if (again === undefined || again.length !== value.length) throw new Error("key " + JSON.stringify(key) + " of " + name + " reads differently by cursor and by key");
   }
 }
+root.transactionSync(() => {
+  for (const db of opened) {
+    db.putSync(probeKey, probeValue);
+    db.removeSync(probeKey);
+  }
+});
 root.close();
 `;
 
