@@ -37,8 +37,8 @@ export function encodeSignatureDoc(records: ReadonlyMap<string, MetaRecord>): Ma
   for (const [name, { signature, blobKey }] of records) {
     const { parts } = signature;
     const inputNames = parts?.inputs ? Object.keys(parts.inputs) : null;
-    // Records come mostly in runs of one node's items, which share their deps and env objects:
-    // the previous record's shared entry is checked first, by identity, before any text is made.
+    // Records come mostly in runs of one node's items: the previous record's shared entry is
+    // compared first, field by field, before any text is made to look one up.
     let index = previous && sharesWith(previous.signature, previous.inputNames, signature, inputNames) ? previous.index : undefined;
     if (index === undefined) {
       const key = parts
@@ -60,9 +60,17 @@ export function encodeSignatureDoc(records: ReadonlyMap<string, MetaRecord>): Ma
 function sharesWith(a: NodeSignature, aInputs: string[] | null, b: NodeSignature, bInputs: string[] | null): boolean {
   if (a.codeHash !== b.codeHash || a.envHash !== b.envHash || a.depsHash !== b.depsHash) return false;
   if ((a.parts === undefined) !== (b.parts === undefined)) return false;
-  if (a.parts?.deps !== b.parts?.deps || a.parts?.env !== b.parts?.env) return false;
+  if (!sameGroup(a.parts?.deps, b.parts?.deps) || !sameGroup(a.parts?.env, b.parts?.env)) return false;
   if (aInputs === null || bInputs === null) return aInputs === bInputs;
   return aInputs.length === bInputs.length && aInputs.every((input, i) => input === bInputs[i]);
+}
+
+function sameGroup(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
 }
 
 function textOnce(textOf: Map<object, string>, group: Record<string, string> | undefined): string {
