@@ -2,12 +2,13 @@
  * DiskCache: storing and reading values, damaged records, values that cannot be stored,
  * clearing, and reading from other instances and other processes.
  */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { DiskCache, NotStorableError } from "../../src/cache/disk/index.js";
 import { chunking } from "../../src/cache/disk/value-record.js";
 import type { CacheEntry, NodeSignature } from "../../src/cache/types.js";
+import { hashString } from "../../src/hashing/xxhash.js";
 import { makeTempDir, removeTempDirs, repoRoot } from "../helpers/fixture.js";
 import { runNode } from "../helpers/node-process.js";
 import { lastUseOf, rawValue, setLastUse, setRawRecord, setRawValue } from "../helpers/disk-cache/store.js";
@@ -209,6 +210,45 @@ describe("DiskCache with damaged records", () => {
     reader.setMeta(signature("result", 2));
     reader.flush();
     expect(new DiskCache({ cacheDir: dir }).getMeta("result")?.timestamp).toBe(2);
+  });
+
+  it("writes what the items of a node share once per file, and reads every signature back whole", () => {
+    const dir = makeTempDir();
+    const cache = new DiskCache({ cacheDir: dir });
+    const item = (i: number, codeHash = "code-one"): NodeSignature => ({
+      ...signature(`items::${i}`, 1000 + i, codeHash),
+      inputsHash: `inputs-${i}`,
+      parts: { inputs: { item: `item-${i}`, limit: "limit-hash" }, deps: { "src/a.ts": "ha" }, env: { TZ: "tz-hash" } },
+    });
+    // Items whose names fall in one file, as a node's items do a few hundred times over in a large run.
+    const sameFile = Array.from({ length: 40_000 }, (_, i) => i).filter((i) => hashString(`items::${i}`).slice(0, 2) === "00");
+    expect(sameFile.length).toBeGreaterThan(100);
+    const written = [...sameFile.slice(1).map((i) => item(i)), item(sameFile[0]!, "code-two"), { ...signature("plain", 7), parts: undefined }, signature("no-inputs", 8)];
+    delete written.at(-1)!.parts!.inputs;
+    for (const one of written) cache.setMeta(one);
+    cache.flush();
+    const reader = new DiskCache({ cacheDir: dir });
+    for (const one of written) expect(reader.getMeta(one.nodeName)).toEqual(JSON.parse(JSON.stringify(one)));
+    const text = filesUnder(join(dir, "meta")).map((file) => readFileSync(join(dir, "meta", file), "utf8")).join("");
+    expect(text.split("code-one")).toHaveLength(2);
+    expect(text.split("code-two")).toHaveLength(2);
+    expect(text.split("tz-hash")).toHaveLength(3);
+  });
+
+  it("reads signatures of an earlier file layout as unknown, and replaces them when it writes", () => {
+    const dir = makeTempDir();
+    const meta = join(dir, "meta");
+    mkdirSync(meta, { recursive: true });
+    // The earlier layout: one flat-cache entry per name holding the whole signature.
+    const earlier = (name: string) => JSON.stringify([{ key: name, value: { signature: signature(name, 1), blobKey: KEY } }]);
+    for (let shard = 0; shard < 256; shard += 1) writeFileSync(join(meta, `s${shard.toString(16).padStart(2, "0")}.1.json`), earlier("result"));
+    const reader = new DiskCache({ cacheDir: dir });
+    expect(reader.getMeta("result")).toBeUndefined();
+    expect(reader.signatures()).toEqual([]);
+    reader.setMeta(signature("result", 2));
+    reader.flush();
+    expect(new DiskCache({ cacheDir: dir }).getMeta("result")).toEqual(signature("result", 2));
+    expect(new DiskCache({ cacheDir: dir }).signatures()).toHaveLength(1);
   });
 });
 

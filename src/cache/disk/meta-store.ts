@@ -5,11 +5,13 @@
  * changes a few nodes rewrites a few small files even when a mapped node has a million items.
  * `set` only records in memory (a miss must not pay for a file write); `flush` merges the
  * pending records into each touched document (newer timestamp wins), see versioned-docs.ts.
- * A document is loaded the first time one of its names is asked for, then kept.
+ * A document is loaded the first time one of its names is asked for, then kept. Its layout in
+ * the file (what records share written once) is signature-doc.ts's.
  */
 import { hashString } from "../../hashing/xxhash.js";
 import type { NodeSignature } from "../types.js";
 import { removeQuietly } from "../../fs/atomic-write.js";
+import { decodeSignatureDoc, encodeSignatureDoc } from "./signature-doc.js";
 import { VersionedDocs } from "./versioned-docs.js";
 
 export interface MetaRecord {
@@ -53,8 +55,9 @@ export class MetaStore {
   flush(): number {
     let written = 0;
     for (const [shard, pending] of [...this.#pending]) {
-      const published = this.#docs.update(shard, (current) => mergeRecords(current, pending));
-      this.#loaded.set(shard, validRecords(published.entries));
+      let merged = new Map<string, MetaRecord>();
+      this.#docs.update(shard, (current) => encodeSignatureDoc((merged = mergeRecords(decodeSignatureDoc(current), pending))));
+      this.#loaded.set(shard, merged);
       this.#pending.delete(shard);
       written += pending.size;
     }
@@ -79,7 +82,7 @@ export class MetaStore {
    * Pending records are newer than any cutoff in the past, so they stay.
    */
   dropOlderThan(cutoff: number): number {
-    return this.#dropStored((_, record) => isRecord(record) && record.signature.timestamp < cutoff).size;
+    return this.#dropStored((_, record) => record.signature.timestamp < cutoff).size;
   }
 
   /**
@@ -101,22 +104,23 @@ export class MetaStore {
   }
 
   /** Removes the stored records `drops` accepts from every document; returns their names. */
-  #dropStored(drops: (name: string, record: unknown) => boolean): Set<string> {
+  #dropStored(drops: (name: string, record: MetaRecord) => boolean): Set<string> {
     const dropped = new Set<string>();
     for (const shard of this.#docs.listAll().keys()) {
       if (!SHARD_DOC.test(shard)) continue;
       let droppedHere: string[] = [];
-      const published = this.#docs.update(shard, (current) => {
-        const kept = new Map<string, unknown>();
+      let kept = new Map<string, MetaRecord>();
+      this.#docs.update(shard, (current) => {
+        kept = new Map();
         droppedHere = [];
-        for (const [name, record] of current) {
+        for (const [name, record] of decodeSignatureDoc(current)) {
           if (drops(name, record)) droppedHere.push(name);
           else kept.set(name, record);
         }
-        return droppedHere.length > 0 ? kept : undefined;
+        return droppedHere.length > 0 ? encodeSignatureDoc(kept) : undefined;
       });
       for (const name of droppedHere) dropped.add(name);
-      this.#loaded.set(shard, validRecords(published.entries));
+      this.#loaded.set(shard, kept);
     }
     return dropped;
   }
@@ -139,41 +143,18 @@ export class MetaStore {
   #shard(shard: string): Map<string, MetaRecord> {
     let records = this.#loaded.get(shard);
     if (!records) {
-      records = validRecords(this.#docs.read(shard).entries);
+      records = decodeSignatureDoc(this.#docs.read(shard).entries);
       this.#loaded.set(shard, records);
     }
     return records;
   }
 }
 
-function mergeRecords(current: Map<string, unknown>, pending: Map<string, MetaRecord>): Map<string, unknown> {
-  const merged = new Map(current);
+function mergeRecords(current: Map<string, MetaRecord>, pending: Map<string, MetaRecord>): Map<string, MetaRecord> {
   for (const [name, record] of pending) {
-    const existing = merged.get(name);
+    const existing = current.get(name);
     // Newer wins; on a tie this process's record wins (it is the one being written now).
-    if (!isRecord(existing) || existing.signature.timestamp <= record.signature.timestamp) merged.set(name, record);
+    if (!existing || existing.signature.timestamp <= record.signature.timestamp) current.set(name, record);
   }
-  return merged;
-}
-
-/** Records read from disk are checked, so a hand-edited or damaged entry is skipped, not trusted. */
-function validRecords(entries: Map<string, unknown>): Map<string, MetaRecord> {
-  const records = new Map<string, MetaRecord>();
-  for (const [name, value] of entries) if (isRecord(value) && value.signature.nodeName === name) records.set(name, value);
-  return records;
-}
-
-function isRecord(value: unknown): value is MetaRecord {
-  if (value === null || typeof value !== "object") return false;
-  const signature = (value as { signature?: unknown }).signature as Record<string, unknown> | undefined;
-  return (
-    signature !== null &&
-    typeof signature === "object" &&
-    typeof signature.nodeName === "string" &&
-    typeof signature.codeHash === "string" &&
-    typeof signature.envHash === "string" &&
-    typeof signature.inputsHash === "string" &&
-    typeof signature.depsHash === "string" &&
-    typeof signature.timestamp === "number"
-  );
+  return current;
 }

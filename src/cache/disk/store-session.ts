@@ -290,11 +290,12 @@ function encodeEntry(key: string, entry: CacheEntry): PendingWrite {
 
 /** Reads and checks one entry; a damaged record is noted for deletion and reads as a miss. */
 function readEntry(env: StoreEnv, id: string, key: string, damaged: Set<string>): CacheEntry | undefined {
-  const record = env.values.getBinaryFast(id);
-  if (record === undefined) return undefined;
+  const stored = env.values.getBinaryFast(id);
+  if (stored === undefined) return undefined;
+  const record = viewOf(stored);
   const header = readValueHeader(record, id, key);
   if ("problem" in header) return unreadable(id, header, damaged);
-  const payload = header.chunked ? readChunks(env, id, header) : viewOf(record).subarray(header.payloadStart);
+  const payload = header.chunked ? readChunks(env, id, header) : record.subarray(header.payloadStart);
   if (payload === undefined) return unreadable(id, { problem: "damaged", detail: "a chunk is missing" }, damaged);
   const decoded = decodePayload(payload, header);
   if (!decoded.ok) return unreadable(id, decoded, damaged);

@@ -201,5 +201,7 @@ export function lastAccessOf(record: Uint8Array): number {
  * `length` is the record's size while its `byteLength` is the whole buffer's, so `length` it is.
  */
 export function viewOf(record: Uint8Array): Buffer {
+  // A view made here already is one (hits check a record through several readers).
+  if (record.byteLength === record.length && Buffer.isBuffer(record)) return record;
   return Buffer.from(record.buffer, record.byteOffset, record.length);
 }

@@ -105,7 +105,7 @@ export class VersionedDocs {
       if (publishNew(tempPath, finalPath)) {
         const versions = this.listAll().get(name) ?? [];
         if (versions.every((version) => version <= current.version + 1)) {
-          this.removeVersionsBefore(name, current.version + 1);
+          for (const old of versions) if (old < current.version + 1) removeQuietly(this.pathOf(name, old));
           return { version: current.version + 1, entries: next };
         }
         removeQuietly(finalPath); // shadowed by a higher version: merge again on top of it
@@ -114,11 +114,5 @@ export class VersionedDocs {
       if (attempt >= 2) sleepSync(Math.min(50, attempt) * Math.random());
     }
     throw new Error(`${this.pathOf(name, 0)}: could not publish an update, too many concurrent writers`);
-  }
-
-  private removeVersionsBefore(name: string, version: number): void {
-    for (const old of this.listAll().get(name) ?? []) {
-      if (old < version) removeQuietly(this.pathOf(name, old));
-    }
   }
 }
