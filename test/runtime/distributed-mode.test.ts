@@ -5,7 +5,10 @@
  * submission, a module that runs a pipeline when imported, an input that cannot travel.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { Queue } from "bullmq";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { hashString } from "../../src/hashing/xxhash.js";
+import { jobIdOf } from "../../src/runner/distributed/protocol.js";
 import { daft } from "../helpers/cli.js";
 import { makeTempDir, removeTempDirs, type FixtureCopy } from "../helpers/fixture.js";
 import { copyParallelProject, runParallel, startDaftWorker, type WorkerProcess } from "../helpers/parallel-project.js";
@@ -44,6 +47,18 @@ describe.skipIf(redisUnavailable())('mode "distributed"', () => {
   afterAll(async () => {
     await redis?.stop();
     removeTempDirs();
+  });
+
+  it("submits work whose hash is all decimal digits (BullMQ refuses ids that read as integers)", async () => {
+    let keys: string[] = [];
+    for (let n = 0; !/^[1-9][0-9]{15}$/.test(hashString(`job\u0000q\u0000p\u0000${keys[0]}`)); n++) keys = [`key-${n}`];
+    const queue = new Queue("digits", { connection: { host: "127.0.0.1", port: Number(new URL(redis.url).port) } });
+    try {
+      const job = await queue.add("chunk", {}, { jobId: jobIdOf("q", "p", keys) });
+      expect(job.id).toBe(jobIdOf("q", "p", keys));
+    } finally {
+      await queue.close();
+    }
   });
 
   it("two workers share an 80-item map (both take work); a second run is all hits from RedisCache", async () => {

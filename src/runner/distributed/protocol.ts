@@ -30,7 +30,9 @@ export function queueNameOf(queue: string, ref: Pick<NodeRef, "file" | "output" 
  * The cache prefix is part of the work: the same calls for another cache must be stored there.
  */
 export function jobIdOf(queueName: string, prefix: string, blobKeys: readonly string[]): string {
-  return hashString(`job\u0000${queueName}\u0000${prefix}\u0000${blobKeys.join("\u0000")}`);
+  // Prefixed: BullMQ refuses a custom id that reads as an integer, which a hex hash of only
+  // decimal digits does (about one job in two thousand).
+  return `j${hashString(`job\u0000${queueName}\u0000${prefix}\u0000${blobKeys.join("\u0000")}`)}`;
 }
 
 /** Redis keys of the worker registry (a sorted set of ids by last heartbeat, a hash of descriptions). */
