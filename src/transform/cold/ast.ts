@@ -78,6 +78,17 @@ const TYPE_WRAPPERS = new Set([
   "TSInstantiationExpression",
 ]);
 
+/** Calls `visit` with each child node of `node` (source positions and parser extras are not nodes). */
+export function forEachChild(node: AnyNode, visit: (child: AnyNode) => void): void {
+  for (const key in node) {
+    if (key === "loc" || key === "extra") continue;
+    const value = node[key];
+    if (Array.isArray(value)) {
+      for (const item of value) if (isNode(item)) visit(item);
+    } else if (isNode(value)) visit(value);
+  }
+}
+
 /** Strips type-only expression wrappers: `(x as Foo)!` → `x`. */
 export function unwrapTypeWrappers(node: AnyNode): AnyNode {
   let current = node;

@@ -8,7 +8,7 @@
  * binding by binding, across modules. A graph is data only (names, hashes, specifiers), made
  * from one parse and scope analysis of the module.
  */
-import { isNode, isTypeOnly, staticString, type AnyNode } from "./ast.js";
+import { forEachChild, isTypeOnly, staticString, type AnyNode } from "./ast.js";
 import { hashString } from "../../hashing/xxhash.js";
 import { unitText } from "./local-names.js";
 import { referencesWithin, type Binding, type ScopeAnalysis } from "./scope.js";
@@ -142,13 +142,7 @@ function functionRanges(root: AnyNode): Array<[number, number]> {
       ranges.push([node.start, node.end]);
       return;
     }
-    for (const key in node) {
-      if (key === "loc" || key === "extra") continue;
-      const value = node[key];
-      if (Array.isArray(value)) {
-        for (const item of value) if (isNode(item)) visit(item);
-      } else if (isNode(value)) visit(value);
-    }
+    forEachChild(node, visit);
   };
   visit(root);
   return ranges;
@@ -174,13 +168,7 @@ function writtenBindings(statement: AnyNode, analysis: ScopeAnalysis): string[] 
       const callee = node.callee as AnyNode;
       if (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") note(rootOf(callee.object as AnyNode));
     }
-    for (const key in node) {
-      if (key === "loc" || key === "extra") continue;
-      const value = node[key];
-      if (Array.isArray(value)) {
-        for (const item of value) if (isNode(item)) visit(item);
-      } else if (isNode(value)) visit(value);
-    }
+    forEachChild(node, visit);
   };
   visit(statement);
   return [...names].sort();
