@@ -11,6 +11,7 @@ import type { CacheEntry, NodeSignature } from "../../src/cache/types.js";
 import { hashString } from "../../src/hashing/xxhash.js";
 import { makeTempDir, removeTempDirs, repoRoot } from "../helpers/fixture.js";
 import { runNode } from "../helpers/node-process.js";
+import { everyValueKind, expectEveryValueKind } from "../helpers/stored-values.js";
 import { lastUseOf, rawValue, setLastUse, setRawRecord, setRawValue } from "../helpers/disk-cache/store.js";
 
 afterAll(removeTempDirs);
@@ -41,52 +42,10 @@ function filesUnder(dir: string): string[] {
 describe("DiskCache values", () => {
   it("round-trips Map, Set, Date, BigInt, typed arrays, Buffers, RegExp, errors and nesting", () => {
     const cache = new DiskCache({ cacheDir: makeTempDir() });
-    const backing = new ArrayBuffer(64);
-    const value = {
-      map: new Map<unknown, unknown>([["a", new Set([1, 2, 3])], [2, { deep: [new Date(86_400_000)] }]]),
-      big: 2n ** 70n,
-      negativeBig: -5n,
-      floats: new Float64Array([1.5, -0, NaN, Infinity]),
-      ints: new Int32Array([-1, 2 ** 31 - 1]),
-      bigints: new BigUint64Array([2n ** 64n - 1n]),
-      bytes: new Uint8Array(backing, 8, 4).fill(7), // a view into a larger buffer
-      buffer: Buffer.from("héllo"),
-      arrayBuffer: new Uint8Array([9, 8, 7]).buffer,
-      regexp: /a+b/gi,
-      error: new RangeError("out of range"),
-      sparse: [1, , 3], // eslint-disable-line no-sparse-arrays
-      nested: { a: [{ b: [null, undefined, true, "s", -0] }] },
-    };
-    cache.setBlob(KEY, entry(value));
+    cache.setBlob(KEY, entry(everyValueKind()));
     const hit = new DiskCache({ cacheDir: cache.cacheDir }).getBlob(KEY);
     expect(hit).toBeDefined();
-    const got = hit!.value as typeof value;
-    expect(got.map).toBeInstanceOf(Map);
-    expect(got.map.get("a")).toEqual(new Set([1, 2, 3]));
-    expect((got.map.get(2) as { deep: Date[] }).deep[0]).toEqual(new Date(86_400_000));
-    expect(got.big).toBe(2n ** 70n);
-    expect(got.negativeBig).toBe(-5n);
-    expect(got.floats).toBeInstanceOf(Float64Array);
-    expect(Array.from(got.floats)).toEqual([1.5, -0, NaN, Infinity]);
-    expect(Object.is(got.floats[1], -0)).toBe(true);
-    expect(got.ints).toEqual(new Int32Array([-1, 2 ** 31 - 1]));
-    expect(got.bigints).toEqual(new BigUint64Array([2n ** 64n - 1n]));
-    expect(got.bytes).toBeInstanceOf(Uint8Array);
-    expect(Array.from(got.bytes)).toEqual([7, 7, 7, 7]);
-    // Each typed array owns its memory: it does not expose the rest of the file.
-    expect(got.bytes.buffer.byteLength).toBe(4);
-    expect(got.floats.buffer.byteLength).toBe(32);
-    expect(Buffer.isBuffer(got.buffer)).toBe(true);
-    expect(got.buffer.toString()).toBe("héllo");
-    expect(got.arrayBuffer).toBeInstanceOf(ArrayBuffer);
-    expect(Array.from(new Uint8Array(got.arrayBuffer))).toEqual([9, 8, 7]);
-    expect(got.regexp).toEqual(/a+b/gi);
-    expect(got.error).toBeInstanceOf(RangeError);
-    expect(got.error.message).toBe("out of range");
-    expect(got.sparse.length).toBe(3);
-    expect(1 in got.sparse).toBe(false);
-    expect(got.nested).toEqual(value.nested);
-    expect(Object.is(got.nested.a[0]!.b[4], -0)).toBe(true);
+    expectEveryValueKind(hit!.value);
     expect(hit).toMatchObject({ outputHash: "h-result", createdAt: 1_700_000_000_000, durationMs: 12, nodeName: "result" });
   });
 
