@@ -7,26 +7,16 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { DiskCache, NotStorableError } from "../../src/cache/disk/index.js";
 import { chunking } from "../../src/cache/disk/value-record.js";
-import type { CacheEntry, NodeSignature } from "../../src/cache/types.js";
+import type { NodeSignature } from "../../src/cache/types.js";
 import { hashString } from "../../src/hashing/xxhash.js";
 import { makeTempDir, removeTempDirs, repoRoot } from "../helpers/fixture.js";
 import { runNode } from "../helpers/node-process.js";
-import { everyValueKind, expectEveryValueKind } from "../helpers/stored-values.js";
+import { entry, everyValueKind, expectEveryValueKind, signature, unstorableValues } from "../helpers/stored-values.js";
 import { lastUseOf, rawValue, setLastUse, setRawRecord, setRawValue } from "../helpers/disk-cache/store.js";
 
 afterAll(removeTempDirs);
 
 const KEY = "0123456789abcdef";
-const entry = (value: unknown, nodeName = "result"): CacheEntry => ({ value, outputHash: `h-${nodeName}`, createdAt: 1_700_000_000_000, durationMs: 12, nodeName });
-const signature = (nodeName: string, timestamp: number, codeHash = "c"): NodeSignature => ({
-  nodeName,
-  codeHash,
-  envHash: "",
-  inputsHash: "i",
-  depsHash: "d",
-  timestamp,
-  parts: { inputs: { x: "hx" }, deps: { "src/a.ts": "ha" } },
-});
 /** The files a cache directory holds once its values are committed. */
 const STORE_FILES = ["values/data.mdb", "values/lock.mdb", "values/verified.json"];
 
@@ -212,23 +202,7 @@ describe("DiskCache with damaged records", () => {
 });
 
 describe("DiskCache refuses values it cannot store faithfully", () => {
-  class Model {
-    weights = [1, 2];
-    predict(): number {
-      return 1;
-    }
-  }
-  const cases: Array<[string, unknown, RegExp]> = [
-    ["a function", () => 1, /value is a function/],
-    ["a nested method", { model: { predict() {} } }, /value\.model\.predict is a function/],
-    ["a symbol", [1, Symbol("s")], /value\[1\] is a symbol/],
-    ["a class instance", { model: new Model() }, /value\.model is an instance of class Model/],
-    ["a class instance holding a function", { handler: Object.assign(new Model(), { run: () => 1 }) }, /value\.handler/],
-    ["a function inside a Map", new Map([["k", () => 1]]), /value\.get\("k"\) is a function/],
-    ["a promise", { later: Promise.resolve(1) }, /value\.later is a Promise/],
-    ["a WeakMap", new WeakMap(), /WeakMap/],
-  ];
-  for (const [name, value, message] of cases) {
+  for (const [name, value, message] of unstorableValues()) {
     it(`throws NotStorableError for ${name}, naming the node and leaving nothing on disk`, () => {
       const dir = makeTempDir();
       const cache = new DiskCache({ cacheDir: dir });

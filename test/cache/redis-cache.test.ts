@@ -13,19 +13,9 @@ import { encodeEntry } from "../../src/redis/entry-frame.js";
 import { RedisCache, RedisConnectionError } from "../../src/redis/index.js";
 import { redisUnavailable } from "../helpers/redis-availability.js";
 import { freePort, startRedis, type RedisServer } from "../helpers/redis-server.js";
-import { everyValueKind, expectEveryValueKind, Model, unstorableValues } from "../helpers/stored-values.js";
+import { entry, everyValueKind, expectEveryValueKind, Model, signature, unstorableValues } from "../helpers/stored-values.js";
 
 const KEY = "0123456789abcdef";
-const entry = (value: unknown, nodeName = "result"): CacheEntry => ({ value, outputHash: `h-${nodeName}`, createdAt: 1_700_000_000_000, durationMs: 12, nodeName });
-const signature = (nodeName: string, timestamp = 1, codeHash = "c"): NodeSignature => ({
-  nodeName,
-  codeHash,
-  envHash: "",
-  inputsHash: "i",
-  depsHash: "d",
-  timestamp,
-  parts: { inputs: { x: "hx" }, deps: { "src/a.ts": "ha" } },
-});
 
 describe.skipIf(redisUnavailable())("RedisCache against a real redis-server", () => {
   let server: RedisServer;

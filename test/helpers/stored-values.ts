@@ -4,6 +4,7 @@
  * same kinds.
  */
 import { expect } from "vitest";
+import type { CacheEntry, NodeSignature } from "../../src/cache/types.js";
 
 /** One value with every kind v8 serialisation keeps: Map, Set, Date, BigInt, typed arrays, Buffers, RegExp, errors, holes, -0. */
 export function everyValueKind() {
@@ -76,3 +77,17 @@ export function unstorableValues(): Array<[string, unknown, RegExp]> {
     ["a WeakMap", new WeakMap(), /WeakMap/],
   ];
 }
+
+/** A cache entry as the runner stores it, holding `value`. */
+export const entry = (value: unknown, nodeName = "result"): CacheEntry => ({ value, outputHash: `h-${nodeName}`, createdAt: 1_700_000_000_000, durationMs: 12, nodeName });
+
+/** A signature with explanation parts, as the runner records it. */
+export const signature = (nodeName: string, timestamp = 1, codeHash = "c"): NodeSignature => ({
+  nodeName,
+  codeHash,
+  envHash: "",
+  inputsHash: "i",
+  depsHash: "d",
+  timestamp,
+  parts: { inputs: { x: "hx" }, deps: { "src/a.ts": "ha" } },
+});
