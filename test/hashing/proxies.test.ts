@@ -8,19 +8,10 @@ import { reactive, readonly, shallowReactive, toRaw } from "@vue/reactivity";
 import { current, enableMapSet, produce } from "immer";
 import { describe, expect, it } from "vitest";
 import { CacheConfig, func, InputHashError, MemoryCache, Pipeline, Runner } from "../../src/index.js";
-import { UnhashableValueError, hashValue } from "../../src/hashing/hash-value.js";
+import { hashValue } from "../../src/hashing/hash-value.js";
+import { refusal } from "../helpers/hash-refusal.js";
 
 enableMapSet();
-
-function refusal(value: unknown): UnhashableValueError {
-  try {
-    hashValue(value);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UnhashableValueError);
-    return error as UnhashableValueError;
-  }
-  throw new Error("hashValue did not throw");
-}
 
 /** A handler that calls the target's methods on the target, as many wrapper libraries do. */
 const forwarding: ProxyHandler<object> = {

@@ -14,16 +14,7 @@ import { tmpdir } from "node:os";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { UnhashableValueError, hashValue } from "../../src/hashing/hash-value.js";
-
-function refusal(value: unknown): UnhashableValueError {
-  try {
-    hashValue(value);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UnhashableValueError);
-    return error as UnhashableValueError;
-  }
-  throw new Error("hashValue did not throw");
-}
+import { refusal } from "../helpers/hash-refusal.js";
 
 const FIX = /\[Symbol\.for\("daft\.cacheKey"\)\]\(\) or cacheKey\(\) method/;
 
