@@ -14,41 +14,16 @@
 // DAFT_TEST_NODE_22 / DAFT_TEST_NODE_24 name.
 // Targets: ≤ 1.15× plain node with module.register (Node 20), ≤ 1.05× with module.registerHooks.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { MODULES, WITH_NODES, writeAppModules } from "./startup-app.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const runs = Number(process.argv[2] ?? 40);
-const MODULES = 200;
-const WITH_NODES = 20;
 
 function generateApp(dir) {
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(join(dir, "src", "lib"), { recursive: true });
-  mkdirSync(join(dir, "node_modules"), { recursive: true });
-  symlinkSync(repo, join(dir, "node_modules", "daft"), "dir");
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "startup-app", private: true, type: "module" }));
-  const filler = (n) =>
-    Array.from({ length: 12 }, (_, i) => `export function helper${n}_${i}(values) {\n  let total = ${i};\n  for (const value of values) total += value * ${n + i};\n  return total;\n}\n`).join("\n");
-  const imports = [];
-  for (let n = 0; n < MODULES; n++) {
-    const name = `m${String(n).padStart(3, "0")}`;
-    imports.push(`import * as ${name} from "./src/${name}.mjs";`);
-    if (n % (MODULES / WITH_NODES) === 0) {
-      writeFileSync(join(dir, "src", "lib", `${name}-a.mjs`), `${filler(n)}\nexport const scale${n} = (v) => v * ${n + 1};\n`);
-      writeFileSync(join(dir, "src", "lib", `${name}-b.mjs`), `export const offset${n} = (v) => v + ${n};\n`);
-      writeFileSync(
-        join(dir, "src", `${name}.mjs`),
-        `import { func } from "daft";\nimport { scale${n} } from "./lib/${name}-a.mjs";\nimport { offset${n} } from "./lib/${name}-b.mjs";\n\n` +
-          `function clamp(v) {\n  return Math.max(0, Math.min(1000, v));\n}\n\n` +
-          `export const first = func({ output: "first${n}", cache: true }, ({ x }) => clamp(scale${n}(x)));\n` +
-          `export const second = func({ output: "second${n}", cache: true }, ({ first${n} }) => offset${n}(first${n}));\n`,
-      );
-    } else {
-      writeFileSync(join(dir, "src", `${name}.mjs`), filler(n));
-    }
-  }
+  const imports = writeAppModules(dir, repo, "startup-app").map(({ name }) => `import * as ${name} from "./src/${name}.mjs";`);
   writeFileSync(join(dir, "app.mjs"), `${imports.join("\n")}\n\nconsole.log(Object.keys(m000).length + Object.keys(m199).length);\n`);
   // Every run reports the CPU time of its whole process (all threads, so the hooks thread of
   // module.register too) at exit: a figure that other work on the machine disturbs far less

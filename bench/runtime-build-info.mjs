@@ -13,43 +13,24 @@
 // whole cost of the runtime path when the cache is warm, and when it is cold (cache removed
 // before each run, 10 runs).
 import { spawnSync } from "node:child_process";
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { MODULES, WITH_NODES, writeAppModules } from "./startup-app.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const runs = Number(process.argv[2] ?? 30);
-const MODULES = 200;
-const WITH_NODES = 20;
 
 function generateApp(dir) {
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(join(dir, "src", "lib"), { recursive: true });
-  mkdirSync(join(dir, "node_modules"), { recursive: true });
-  symlinkSync(repo, join(dir, "node_modules", "daft"), "dir");
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "runtime-build-app", private: true, type: "module" }));
-  const filler = (n) =>
-    Array.from({ length: 12 }, (_, i) => `export function helper${n}_${i}(values) {\n  let total = ${i};\n  for (const value of values) total += value * ${n + i};\n  return total;\n}\n`).join("\n");
   const imports = [];
   const nodes = [];
-  for (let n = 0; n < MODULES; n++) {
-    const name = `m${String(n).padStart(3, "0")}`;
-    if (n % (MODULES / WITH_NODES) === 0) {
-      imports.push(`import { first as first${n}, second as second${n} } from "./src/${name}.mjs";`);
-      nodes.push(`first${n}`, `second${n}`);
-      writeFileSync(join(dir, "src", "lib", `${name}-a.mjs`), `${filler(n)}\nexport const scale${n} = (v) => v * ${n + 1};\n`);
-      writeFileSync(join(dir, "src", "lib", `${name}-b.mjs`), `export const offset${n} = (v) => v + ${n};\n`);
-      writeFileSync(
-        join(dir, "src", `${name}.mjs`),
-        `import { func } from "daft";\nimport { scale${n} } from "./lib/${name}-a.mjs";\nimport { offset${n} } from "./lib/${name}-b.mjs";\n\n` +
-          `function clamp(v) {\n  return Math.max(0, Math.min(1000, v));\n}\n\n` +
-          `export const first = func({ output: "first${n}", cache: true }, ({ x }) => clamp(scale${n}(x)));\n` +
-          `export const second = func({ output: "second${n}", cache: true }, ({ first${n} }) => offset${n}(first${n}));\n`,
-      );
-    } else {
+  for (const { name, n, hasNodes } of writeAppModules(dir, repo, "runtime-build-app")) {
+    if (!hasNodes) {
       imports.push(`import * as ${name} from "./src/${name}.mjs";`);
-      writeFileSync(join(dir, "src", `${name}.mjs`), filler(n));
+      continue;
     }
+    imports.push(`import { first as first${n}, second as second${n} } from "./src/${name}.mjs";`);
+    nodes.push(`first${n}`, `second${n}`);
   }
   writeFileSync(
     join(dir, "app.mjs"),
