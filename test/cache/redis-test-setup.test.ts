@@ -90,9 +90,16 @@ if [ "$1" = install ]; then /bin/ln -s "${findRedisServer()!}" "${bin.path("redi
 });
 
 describe.skipIf(redisUnavailable())("the redis-server test helper", () => {
+  // Whether a Redis server answers PING on the port. Once ours has stopped, another test's server
+  // (an HTTP server, say) may take the freed port and never reply to a bare PING: silence for
+  // 2 s is no Redis answering, where a Redis server replies in well under a millisecond.
   const answers = (port: number) =>
     new Promise<boolean>((resolve) => {
       const socket = connect({ host: "127.0.0.1", port });
+      socket.setTimeout(2_000, () => {
+        socket.destroy();
+        resolve(false);
+      });
       socket.once("error", () => resolve(false));
       socket.once("connect", () => socket.write("PING\r\n"));
       socket.once("data", (reply) => {
@@ -126,7 +133,10 @@ const server = await startRedis();
 console.log(server.port);
 setInterval(() => {}, 1000);`;
     const child = spawn(process.execPath, ["--input-type=module", "-e", script], { cwd: repoRoot, stdio: ["ignore", "pipe", "inherit"] });
-    const port = await new Promise<number>((resolve) => child.stdout!.once("data", (chunk: Buffer) => resolve(Number(chunk.toString()))));
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stdout!.once("data", (chunk: Buffer) => resolve(Number(chunk.toString())));
+      child.once("exit", (code, signal) => reject(new Error(`the process starting redis-server ended first (${signal ?? code})`)));
+    });
     expect(await answers(port)).toBe(true);
     child.kill("SIGKILL");
     await once(child, "exit");
