@@ -20,7 +20,7 @@ describe("DiskCache layout", () => {
     expect(blobIdOf("0123456789ABCDEF")).not.toBe("0123456789ABCDEF");
   });
 
-  it("stores, lists and clears ten thousand entries in one store of three files", () => {
+  it("stores, lists and clears ten thousand entries in one store (three files and the lock beside them)", () => {
     const dir = makeTempDir();
     const cache = new DiskCache({ cacheDir: dir, maxSize: Infinity });
     const count = 10_000;
@@ -28,7 +28,7 @@ describe("DiskCache layout", () => {
       cache.setBlob(hashString(`n::${i}`), { value: i, outputHash: "h", createdAt: 0, durationMs: 0, nodeName: `n::${i}` });
     }
     cache.flush();
-    expect(readdirSync(join(dir, "values")).sort()).toEqual(["data.mdb", "lock.mdb", "verified.json"]);
+    expect(readdirSync(join(dir, "values")).sort()).toEqual(["data.mdb", "lock.mdb", "open-lock", "verified.json"]);
     const stats = new DiskCache({ cacheDir: dir }).stats();
     expect(stats.entries).toBe(count);
     expect(stats.nodes).toEqual([expect.objectContaining({ node: "n", entries: count })]);

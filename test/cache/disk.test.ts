@@ -18,7 +18,7 @@ afterAll(removeTempDirs);
 
 const KEY = "0123456789abcdef";
 /** The files a cache directory holds once its values are committed. */
-const STORE_FILES = ["values/data.mdb", "values/lock.mdb", "values/verified.json"];
+const STORE_FILES = ["values/data.mdb", "values/lock.mdb", "values/open-lock/data.mdb", "values/open-lock/lock.mdb", "values/verified.json"];
 
 /** Every file under `dir`, relative. */
 function filesUnder(dir: string): string[] {

@@ -10,7 +10,7 @@
  */
 import { rmdirSync } from "node:fs";
 import { join, sep } from "node:path";
-import { removeQuietly } from "../../fs/atomic-write.js";
+import { removeQuietly, removeTreeQuietly } from "../../fs/atomic-write.js";
 import { LEGACY, type CacheLayout } from "./layout.js";
 import { isAbandonedTemp, readdirQuietly, statQuietly } from "./temp-files.js";
 
@@ -43,7 +43,8 @@ export function removeLegacyAndTemps(layout: CacheLayout, now = Date.now()): Leg
   removeMatching(locks, (name) => LEGACY.lockFileName.test(name) || isAbandonedTemp(locks + sep + name, name, now));
   removeDirIfEmpty(locks);
   removeMatching(layout.meta, (name) => LEGACY.metaDocName.test(name) || isAbandonedTemp(layout.meta + sep + name, name, now));
-  removeMatching(layout.values, (name) => isAbandonedTemp(layout.values + sep + name, name, now));
+  // In values/, a temp may be a folder: the lock environment being created (store-lock.ts).
+  for (const name of readdirQuietly(layout.values)) if (isAbandonedTemp(layout.values + sep + name, name, now)) removeTreeQuietly(layout.values + sep + name);
   return removed;
 }
 

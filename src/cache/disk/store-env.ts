@@ -25,12 +25,13 @@
  * would make the backend asynchronous.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type * as Lmdb from "lmdb";
 import { writeFileAtomic, removeTreeQuietly } from "../../fs/atomic-write.js";
 import { debugCache } from "../../debug/index.js";
+import { StoreLock } from "./store-lock.js";
 
 type LmdbModule = typeof Lmdb;
 export type Store = Lmdb.Database<Buffer, string>;
@@ -57,12 +58,14 @@ export interface StoreEnv {
   values: Store;
   index: Store;
   state: Store;
+  /** Held for every write transaction (store-lock.ts). */
+  lock: StoreLock;
   /** Records the data file as written by this process (call after each commit). */
   recordVerified(): void;
   close(): void;
 }
 
-/** How the environment is opened: synchronous, durable commits (one fsync each). */
+/** How the environment is opened: synchronous, durable commits (the data, then the meta page, synced). */
 function envOptions(dir: string, readOnly: boolean): Lmdb.RootDatabaseOptionsWithPath {
   return {
     path: dir,
@@ -71,18 +74,38 @@ function envOptions(dir: string, readOnly: boolean): Lmdb.RootDatabaseOptionsWit
     // Commits are synchronous and batched by DiskCache; lmdb-js's overlapping sync would return
     // before the data is on disk and reopen on the previous snapshot after a restart.
     overlappingSync: false,
-    // One fsync per commit instead of two; LMDB keeps its integrity, a power cut may undo the
-    // last commit (a few cached results computed again).
-    noMetaSync: true,
+    // The meta page is synced too (lmdb-js's default): a commit that returned survives a power cut.
     readOnly,
   };
 }
 
 /**
  * Opens the environment in `dir`. Returns undefined when there is none and `create` is false.
- * Never opens a data file that was not verified (see above).
+ * Never opens a data file that was not verified (see above). Checking and opening happen under
+ * the store's lock (store-lock.ts), which the environment keeps for its commits.
  */
 export function openStoreEnv(dir: string, create: boolean): StoreEnv | undefined {
+  // A store found damaged is moved aside with its lock: the second round opens a new one.
+  for (let round = 0; round < 2; round += 1) {
+    if (!create && !existsSync(join(dir, DATA_FILE))) return undefined;
+    const lock = StoreLock.open(dir);
+    let env: StoreEnv | "quarantined" | undefined;
+    try {
+      env = lock.hold(() => openLocked(dir, create, lock));
+    } catch (error) {
+      lock.close();
+      throw error;
+    }
+    if (env !== "quarantined") {
+      if (!env) lock.close();
+      return env;
+    }
+    lock.close();
+  }
+  return undefined;
+}
+
+function openLocked(dir: string, create: boolean, lock: StoreLock): StoreEnv | "quarantined" | undefined {
   const dataFile = join(dir, DATA_FILE);
   if (existsSync(dataFile) && !isVerified(dir)) {
     const problem = checkInChild(dir);
@@ -91,18 +114,22 @@ export function openStoreEnv(dir: string, create: boolean): StoreEnv | undefined
     if (problem !== undefined && problem !== CHECK_DID_NOT_RUN) {
       if (debugCache.enabled) debugCache(`${dataFile}: ${problem}; moving the damaged store aside and starting a new one`);
       quarantine(dir);
+      return "quarantined";
     }
   }
   if (!create && !existsSync(dataFile)) return undefined;
-  mkdirSync(dir, { recursive: true });
   const root = lmdb().open<Buffer, string>(envOptions(dir, false));
   const env: StoreEnv = {
     root,
     values: root.openDB<Buffer, string>({ name: "values", encoding: "binary" }),
     index: root.openDB<Buffer, string>({ name: "index", encoding: "binary" }),
     state: root.openDB<Buffer, string>({ name: "state", encoding: "binary" }),
+    lock,
     recordVerified: () => recordVerified(dir),
-    close: () => void root.close(),
+    close: () => {
+      void root.close();
+      lock.close();
+    },
   };
   // Opening may have created the file and its databases: vouch for what this process made.
   if (!isVerified(dir)) recordVerified(dir);

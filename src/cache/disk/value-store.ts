@@ -13,11 +13,12 @@
  * concurrent writers never lose each other's entries, the totals are exact, and an eviction
  * sees a consistent state and removes each entry once.
  */
-import { rmdirSync, statSync } from "node:fs";
+import { existsSync, rmdirSync, statSync } from "node:fs";
 import { join, sep } from "node:path";
-import { removeQuietly } from "../../fs/atomic-write.js";
+import { removeQuietly, removeTreeQuietly } from "../../fs/atomic-write.js";
 import { readdirQuietly } from "./temp-files.js";
 import { DATA_FILE, LOCK_FILE, VERIFIED_FILE, openStoreEnv, quarantine, type StoreEnv } from "./store-env.js";
+import { LOCK_DIR, StoreLock } from "./store-lock.js";
 import { debugCache } from "../../debug/index.js";
 import { chunkIdOf, decodeIndex, encodeIndex, type EncodedValue, type IndexRecord } from "./value-record.js";
 
@@ -145,15 +146,18 @@ export class ValueStore {
   }
 
   #transactNow(env: StoreEnv, work: CommitWork): Totals {
-    return env.root.transactionSync(() => {
-      let totals = readTotals(env);
-      for (const write of work.writes) totals = putEntry(env, write, totals);
-      for (const [id, usedAt] of work.uses ?? []) recordUse(env, id, usedAt);
-      for (const id of work.damaged ?? []) totals = removeEntry(env, id, totals, true);
-      if (work.then) totals = work.then(totals);
-      env.state.putSync(TOTALS_KEY, encodeTotals(totals));
-      return totals;
-    });
+    // Under the store's lock, so no process opens the environment while this commits (store-lock.ts).
+    return env.lock.hold(() =>
+      env.root.transactionSync(() => {
+        let totals = readTotals(env);
+        for (const write of work.writes) totals = putEntry(env, write, totals);
+        for (const [id, usedAt] of work.uses ?? []) recordUse(env, id, usedAt);
+        for (const id of work.damaged ?? []) totals = removeEntry(env, id, totals, true);
+        if (work.then) totals = work.then(totals);
+        env.state.putSync(TOTALS_KEY, encodeTotals(totals));
+        return totals;
+      }),
+    );
   }
 
   /** The totals as last committed (zeros when there is no store). */
@@ -190,22 +194,37 @@ export class ValueStore {
    */
   removeFiles(): void {
     const env = this.#env;
-    if (env) {
-      // Empty it first, so a process that still has it open sees misses rather than old values.
-      try {
-        env.root.transactionSync(() => {
-          env.values.clearSync();
-          env.index.clearSync();
-          env.state.clearSync();
-        });
-      } catch {
-        // already unusable: removing its files is all that is left to do
+    const removeAll = () => {
+      if (env) {
+        // Empty it first, so a process that still has it open sees misses rather than old values.
+        try {
+          env.root.transactionSync(() => {
+            env.values.clearSync();
+            env.index.clearSync();
+            env.state.clearSync();
+          });
+        } catch {
+          // already unusable: removing its files is all that is left to do
+        }
       }
+      for (const name of [DATA_FILE, LOCK_FILE, VERIFIED_FILE]) removeQuietly(join(this.dir, name));
+      removeTreeQuietly(join(this.dir, LOCK_DIR));
+    };
+    if (env) {
+      env.lock.hold(removeAll);
       env.close();
       this.#env = undefined;
+    } else if (existsSync(join(this.dir, LOCK_DIR))) {
+      const lock = StoreLock.open(this.dir);
+      try {
+        lock.hold(removeAll);
+      } finally {
+        lock.close();
+      }
+    } else {
+      removeAll();
     }
-    for (const name of [DATA_FILE, LOCK_FILE, VERIFIED_FILE]) removeQuietly(join(this.dir, name));
-    for (const name of readdirQuietly(this.dir)) if (name.startsWith(`.${VERIFIED_FILE}.`)) removeQuietly(this.dir + sep + name);
+    for (const name of readdirQuietly(this.dir)) if (name.startsWith(`.${VERIFIED_FILE}.`) || name.startsWith(`.${LOCK_DIR}.`)) removeTreeQuietly(this.dir + sep + name);
     try {
       rmdirSync(this.dir);
     } catch {
