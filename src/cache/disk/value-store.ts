@@ -59,8 +59,6 @@ export interface CommitWork {
 export class ValueStore {
   readonly dir: string;
   #env: StoreEnv | undefined;
-  /** Inode of the data file this process opened, to notice a store removed or replaced since. */
-  #ino: number | undefined;
   #inCommit = false;
 
   constructor(dir: string) {
@@ -69,10 +67,7 @@ export class ValueStore {
 
   /** The environment, opened on first use; undefined when there is none and `create` is false. */
   env(create: boolean): StoreEnv | undefined {
-    if (!this.#env) {
-      this.#env = openStoreEnv(this.dir, create);
-      this.#ino = this.#env ? statQuietly(join(this.dir, DATA_FILE))?.ino : undefined;
-    }
+    this.#env ??= openStoreEnv(this.dir, create);
     return this.#env;
   }
 
@@ -113,27 +108,42 @@ export class ValueStore {
   refresh(): void {
     if (!this.#env) return;
     const ino = statQuietly(join(this.dir, DATA_FILE))?.ino;
-    if (ino !== undefined && ino === this.#ino) return;
-    this.#env.close();
-    this.#env = undefined;
+    if (ino !== undefined && ino === this.#env.ino) return;
+    this.#closeEnv();
   }
 
-  /** Runs `work` in one write transaction and records the file as verified afterwards. */
+  /**
+   * Runs `work` in one write transaction and records the file as verified, both under the
+   * store's lock. A store another process replaced since this one opened it (a clear, a rebuild,
+   * a damaged store started over) is let go first: the batch goes to the current store.
+   */
   commit(work: CommitWork): Totals {
-    let env = this.env(true)!;
-    let totals: Totals;
-    try {
-      totals = this.#transact(env, work);
-    } catch (error) {
-      // A store found damaged now is replaced by an empty one: the batch goes there instead.
-      if (!this.#failed(error)) throw error;
-      env = this.env(true)!;
-      totals = this.#transact(env, work);
+    for (let attempt = 0; ; attempt += 1) {
+      const env = this.env(true)!;
+      let totals: Totals | undefined;
+      try {
+        totals = env.lock.hold(() => {
+          if (statQuietly(join(this.dir, DATA_FILE))?.ino !== env.ino) return undefined;
+          const committed = this.#transact(env, work);
+          // lmdb-js keeps one read snapshot per event turn: later reads in this turn must see this commit.
+          env.root.resetReadTxn();
+          env.recordVerified();
+          return committed;
+        });
+      } catch (error) {
+        // A store found damaged now is replaced by an empty one: the batch goes there instead.
+        if (attempt > 0 || !this.#failed(error)) throw error;
+        continue;
+      }
+      if (totals !== undefined) return totals;
+      if (attempt > 2) throw new Error(`Cannot commit to the disk cache's store ${this.dir}: it was replaced again and again`);
+      this.#closeEnv();
     }
-    // lmdb-js keeps one read snapshot per event turn: later reads in this turn must see this commit.
-    env.root.resetReadTxn();
-    env.recordVerified();
-    return totals;
+  }
+
+  #closeEnv(): void {
+    this.#env?.close();
+    this.#env = undefined;
   }
 
   #transact(env: StoreEnv, work: CommitWork): Totals {
@@ -146,18 +156,16 @@ export class ValueStore {
   }
 
   #transactNow(env: StoreEnv, work: CommitWork): Totals {
-    // Under the store's lock, so no process opens the environment while this commits (store-lock.ts).
-    return env.lock.hold(() =>
-      env.root.transactionSync(() => {
-        let totals = readTotals(env);
-        for (const write of work.writes) totals = putEntry(env, write, totals);
-        for (const [id, usedAt] of work.uses ?? []) recordUse(env, id, usedAt);
-        for (const id of work.damaged ?? []) totals = removeEntry(env, id, totals, true);
-        if (work.then) totals = work.then(totals);
-        env.state.putSync(TOTALS_KEY, encodeTotals(totals));
-        return totals;
-      }),
-    );
+    // The caller holds the store's lock, so no process opens the environment meanwhile (store-lock.ts).
+    return env.root.transactionSync(() => {
+      let totals = readTotals(env);
+      for (const write of work.writes) totals = putEntry(env, write, totals);
+      for (const [id, usedAt] of work.uses ?? []) recordUse(env, id, usedAt);
+      for (const id of work.damaged ?? []) totals = removeEntry(env, id, totals, true);
+      if (work.then) totals = work.then(totals);
+      env.state.putSync(TOTALS_KEY, encodeTotals(totals));
+      return totals;
+    });
   }
 
   /** The totals as last committed (zeros when there is no store). */
