@@ -158,7 +158,7 @@ class CachedCalls {
       (error) => report.callFailed(error),
     );
     this.refresh = context.refresh.has(calls.node);
-    this.batch = calls.mapped && StoreBatch.usable(context) ? new StoreBatch(context, report) : undefined;
+    this.batch = calls.mapped && StoreBatch.usable(context) ? new StoreBatch(context, report, () => changedDuringCall(fingerprint.stamps())) : undefined;
   }
 
   runAll(): MaybePromise<Slot> {
@@ -245,11 +245,12 @@ class CachedCalls {
     const { hash, error } = hashOutput(value);
     this.hashes[miss.index] = hash;
     if (hash === undefined) return this.report.miss(miss.item, durationMs, miss.why, `its result cannot be hashed: ${error}`, worker);
+    const entry: CacheEntry = { value, outputHash: hash, createdAt: Date.now(), durationMs, nodeName: miss.key };
+    // (A batch checks the node's files once for all its results when it is sent.)
+    if (this.batch) return this.batch.add(miss.blobKey, entry, miss.signature, miss.item, durationMs, miss.why, worker);
     // A file of the node changed while it ran: the result may mix both versions, so it is not kept.
     const changed = changedDuringCall(this.fingerprint.stamps());
     if (changed !== undefined) return this.report.miss(miss.item, durationMs, miss.why, changed, worker);
-    const entry: CacheEntry = { value, outputHash: hash, createdAt: Date.now(), durationMs, nodeName: miss.key };
-    if (this.batch) return this.batch.add(miss.blobKey, entry, miss.signature, miss.item, durationMs, miss.why, worker);
     const stored = storeResult(this.context, this.calls.node, miss.blobKey, entry, miss.signature);
     if (!isPromiseLike(stored)) return this.report.miss(miss.item, durationMs, miss.why, stored, worker);
     return stored.then((result) => this.report.miss(miss.item, durationMs, miss.why, result, worker));

@@ -4,6 +4,11 @@
  * goes when it is full, or a short while after its first result arrived, so calls that finish
  * slowly still have their events and progress soon after they finish; `finish` sends the rest
  * when the node's calls are done (or one failed: what finished is stored all the same).
+ *
+ * The node's files are stamped again once per batch, as it goes, rather than once per result:
+ * every call of the batch has ended by then, so a file that changed while any of them ran is
+ * seen, and the whole batch is reported not stored (a few results computed again next time,
+ * against a `stat` of every file per item otherwise).
  */
 import type { CacheEntry, MaybePromise, NodeSignature } from "../cache/types.js";
 import { isPromiseLike } from "../maybe-promise.js";
@@ -35,6 +40,8 @@ export class StoreBatch {
   constructor(
     private readonly run: RunContext,
     private readonly report: NodeReport,
+    /** Why results must not be stored (a file of the node changed since it started), if so. */
+    private readonly changedFiles: () => string | undefined,
   ) {}
 
   /** Whether the run's backend stores in bulk, so a mapped node's misses go through a batch. */
@@ -74,6 +81,8 @@ export class StoreBatch {
     if (writes.length === 0) return;
     this.writes = [];
     this.waiting = [];
+    const changed = this.changedFiles();
+    if (changed !== undefined) return this.reportAll(waiting, waiting.map(() => changed));
     const outcomes = storeResults(this.run, this.report.node, writes);
     if (!isPromiseLike(outcomes)) return this.reportAll(waiting, outcomes);
     return Promise.resolve(outcomes).then((resolved) => this.reportAll(waiting, resolved));

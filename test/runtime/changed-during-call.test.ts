@@ -28,17 +28,31 @@ export const counted = func({ output: "counted", cache: true, files: ["data.txt"
   return length;
 });
 
-export const pipeline = new Pipeline({ functions: [greeting, counted] });
+// Mapped: its results are stored in batches, and the files are checked once per batch.
+export const letters = func({ output: "letters", mapAxis: "letter", cache: true }, ({ letter }) => {
+  if (process.env.EDIT_HELPER && letter === "c") appendFileSync(new URL("./helper.mjs", import.meta.url), "// edited by an item\\n");
+  return greet(letter);
+});
+
+export const pipeline = new Pipeline({ functions: [greeting, counted, letters] });
 `;
 
 const RUN = `import { CacheConfig, DiskCache, Runner } from "daft";
 import { pipeline } from "./pipeline.mjs";
 const runner = new Runner({ cacheConfig: new CacheConfig({ enabled: true, backend: new DiskCache({ cacheDir: ".cache" }), verbose: false }) });
-await runner.run(pipeline, { name: "ada" });
-console.log(JSON.stringify(Object.fromEntries(runner.stats.events.map((event) => [event.output, { status: event.status, stored: event.stored, notStoredReason: event.notStoredReason }]))));
+await runner.run(pipeline, { name: "ada", letter: ["a", "b", "c", "d"] });
+const shown = (event) => ({ status: event.status, stored: event.stored, notStoredReason: event.notStoredReason });
+const events = Object.fromEntries(runner.stats.events.filter((event) => event.output !== "letters").map((event) => [event.output, shown(event)]));
+events.letters = runner.stats.events.filter((event) => event.output === "letters").map(shown);
+console.log(JSON.stringify(events));
 `;
 
-type Events = Record<string, { status: string; stored?: boolean; notStoredReason?: string }>;
+interface Shown {
+  status: string;
+  stored?: boolean;
+  notStoredReason?: string;
+}
+type Events = Record<string, Shown> & { letters: Shown[] };
 
 describe("a file changed while the node ran", () => {
   it.each([
@@ -58,9 +72,19 @@ describe("a file changed while the node ran", () => {
     expect(edited.greeting!.notStoredReason).toContain("changing/helper.mjs changed while the node ran");
     expect(edited.counted).toMatchObject({ status: "miss", stored: false });
     expect(edited.counted!.notStoredReason).toContain("data.txt changed while the node ran");
+    // The items of a mapped node that ended after the edit are not stored either.
+    expect(edited.letters).toHaveLength(4);
+    for (const item of edited.letters) {
+      expect(item).toMatchObject({ status: "miss", stored: false });
+      expect(item.notStoredReason).toContain("changing/helper.mjs changed while the node ran");
+    }
 
     // Nothing changes now: both are computed again and stored, then hit.
-    expect(await run()).toMatchObject({ greeting: { status: "miss", stored: true }, counted: { status: "miss", stored: true } });
-    expect(await run()).toMatchObject({ greeting: { status: "hit" }, counted: { status: "hit" } });
+    const again = await run();
+    expect(again).toMatchObject({ greeting: { status: "miss", stored: true }, counted: { status: "miss", stored: true } });
+    expect(again.letters.map((item) => item.stored)).toEqual([true, true, true, true]);
+    const third = await run();
+    expect(third).toMatchObject({ greeting: { status: "hit" }, counted: { status: "hit" } });
+    expect(third.letters.map((item) => item.status)).toEqual(["hit", "hit", "hit", "hit"]);
   }, 60_000);
 });
