@@ -28,7 +28,7 @@
  * records made by another parser version are not reused, and a warm start confirms the version
  * with one stat instead of resolving and reading the parser's package.json.
  */
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
 import { debugTransform } from "../debug/index.js";
 import type { ParserIdentity } from "./parser-identity.js";
@@ -125,10 +125,18 @@ export class StoreSection<Entry> {
   get(path: string): Entry | undefined {
     const key = this.store.key(path);
     if (this.checked.has(key)) return this.checked.get(key);
-    this.parsed ??= parseSection(this.store.content()?.[this.name], this.name, this.store.file);
+    // Checked once per process for a file that has not changed since (see ReadFile).
+    const shared = this.store.readFile()?.sectionOf(this.name, this.check);
+    if (shared?.checked.has(key)) {
+      const entry = shared.checked.get(key) as Entry | undefined;
+      this.checked.set(key, entry);
+      return entry;
+    }
+    this.parsed ??= shared ? shared.parsed() : parseSection(undefined, this.name, this.store.file);
     const value = Object.hasOwn(this.parsed, key) ? this.parsed[key] : undefined;
     const entry = value === undefined ? undefined : checkedEntry<Entry>(this, key, value, this.store.file);
     this.checked.set(key, entry);
+    shared?.checked.set(key, entry);
     return entry;
   }
 
@@ -147,6 +155,7 @@ export class PersistentStore {
   private readonly keys: RelativeKeys;
   private loaded = false;
   private loadedContent: StoreContent | undefined;
+  private loadedFile: ReadFile | undefined;
   private readonly opened = new Map<SectionName, StoreSection<unknown>>();
   /** Set when the header on disk no longer describes the parser (e.g. it was reinstalled). */
   staleHeader = false;
@@ -184,18 +193,25 @@ export class PersistentStore {
     return this.staleHeader;
   }
 
-  /** The file's content as first read by this process. */
+  /** The file's content as first read by this store. */
   content(): StoreContent | undefined {
     if (!this.loaded) {
       this.loaded = true;
       this.loadedContent = this.read();
+      this.loadedFile = this.loadedContent && readFiles.get(this.file);
     }
     return this.loadedContent;
   }
 
+  /** The file as first read by this store, with the entries checked so far in this process. */
+  readFile(): ReadFile | undefined {
+    this.content();
+    return this.loadedFile;
+  }
+
   /** The file's content now, if it is a cache of this version made with this parser. */
   read(): StoreContent | undefined {
-    const content = readContent(this.file, this.options.version);
+    const content = readShared(this.file, this.options.version)?.content;
     if (!content || !this.options.parser) return content;
     const recorded = content.header.parser;
     if (!recorded) return ignored(this.file, "it names no parser");
@@ -214,13 +230,68 @@ function ignored(file: string, why: string): undefined {
   return undefined;
 }
 
-function readContent(file: string, version: string): StoreContent | undefined {
-  let text: string;
+/**
+ * A cache file as this process read it: its content, each section parsed, and each entry's
+ * check, kept while the file is unchanged (same inode, size and modification time: every write
+ * is a rename of a new file, so a new inode). Several stores on one file in one process (a
+ * bundler building client and server, builds repeated in a watch process, each with a new
+ * plugin) then read, parse and check it once.
+ */
+class ReadFile {
+  private readonly sections = new Map<string, { parsed: () => Record<string, unknown>; checked: Map<string, unknown> }>();
+
+  constructor(
+    readonly identity: string,
+    readonly version: string,
+    readonly content: StoreContent | undefined,
+    private readonly file: string,
+  ) {}
+
+  /** A section's parsed entries and checks, shared by stores that check it the same way. */
+  sectionOf(name: SectionName, check: EntryCheck): { parsed: () => Record<string, unknown>; checked: Map<string, unknown> } {
+    const id = `${name}\u0000${checkIds.get(check) ?? checkIds.set(check, checkIds.size).get(check)}`;
+    let section = this.sections.get(id);
+    if (!section) {
+      let parsed: Record<string, unknown> | undefined;
+      section = { parsed: () => (parsed ??= parseSection(this.content?.[name], name, this.file)), checked: new Map() };
+      this.sections.set(id, section);
+    }
+    return section;
+  }
+}
+
+const checkIds = new Map<EntryCheck, number>();
+/** Files read in this process, most recent last; a few, as one build uses one or two. */
+const readFiles = new Map<string, ReadFile>();
+const READ_FILES_KEPT = 8;
+
+function readShared(file: string, version: string): ReadFile | undefined {
+  let fd: number;
   try {
-    text = readFileSync(file, "utf8");
+    fd = openSync(file, "r");
   } catch {
+    readFiles.delete(file);
     return undefined; // no cache yet
   }
+  try {
+    // The identity and the text come from one open file, so they always belong together.
+    const stats = fstatSync(fd, { bigint: true });
+    const identity = `${stats.ino}:${stats.size}:${stats.mtimeNs}`;
+    const known = readFiles.get(file);
+    if (known && known.identity === identity && known.version === version) return known;
+    const read = new ReadFile(identity, version, readContent(file, readFileSync(fd, "utf8"), version), file);
+    readFiles.delete(file);
+    readFiles.set(file, read);
+    if (readFiles.size > READ_FILES_KEPT) readFiles.delete(readFiles.keys().next().value!);
+    return read;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readContent(file: string, text: string, version: string): StoreContent | undefined {
   const first = text.indexOf("\n");
   const second = first === -1 ? -1 : text.indexOf("\n", first + 1);
   if (second === -1 || !text.startsWith('"transforms":', first + 1) || !text.startsWith('"files":', second + 1)) {

@@ -2,7 +2,7 @@
  * The transformer's caches: in-memory records trusted until `invalidate`, and the persistent
  * cache file that lets a new process answer from stats alone, yet never serves stale hashes.
  */
-import { cpSync, readdirSync, readFileSync, statSync, utimesSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createTransformer, type Transformer } from "../../src/transform/index.js";
@@ -159,6 +159,33 @@ describe("persistent cache", () => {
     transformFile(copy, NODES, { transformer: c });
     transformFile(copy, "src/extra.ts", { transformer: c });
     expect(c.stats.warmHits).toBe(2);
+  });
+
+  it("is read and checked once per process while it is unchanged, and read again once it is rewritten", () => {
+    const copy = agedCopy();
+    const first = cached(copy);
+    const cold = transformFile(copy, NODES, { transformer: first });
+    first.save();
+    const file = copy.path(CACHE);
+    const wholeSecond = Math.floor(Date.now() / 1000) - 60; // an mtime utimes can set again exactly
+    utimesSync(file, wholeSecond, wholeSecond);
+    const second = cached(copy);
+    expect(transformFile(copy, NODES, { transformer: second }).result.code).toBe(cold.result.code);
+    // Garble the file in place keeping its identity (inode, size, mtime): the next transformer
+    // in this process answers from what was read and checked, without reading it again.
+    const text = readFileSync(file, "utf8");
+    writeFileSync(file, text.replace('"transforms":', '"transforms"!'));
+    utimesSync(file, wholeSecond, wholeSecond);
+    const third = cached(copy);
+    expect(transformFile(copy, NODES, { transformer: third }).result.code).toBe(cold.result.code);
+    expect(third.stats.warmHits).toBe(1);
+    // A rewrite (a new file renamed into place, as every save does) is read again: here a
+    // damaged one, which reads as empty.
+    rmSync(file);
+    writeFileSync(file, text.replace('"transforms":', '"transforms"!'));
+    const fourth = cached(copy);
+    transformFile(copy, NODES, { transformer: fourth });
+    expect(fourth.stats.warmHits).toBe(0);
   });
 
   it("leaves no temp files behind", () => {
