@@ -53,11 +53,21 @@ export class StatCache {
 /** One options object for every call: `statSync` takes twice as long when handed a new one each time. */
 export const STAT_NO_THROW = { throwIfNoEntry: false } as const;
 
-/** Size and mtime of the regular file at `path` now (not memoised), or undefined when there is none. */
+/**
+ * A path ending in `/` stands for a folder's list of entries (what a template-literal `import()`
+ * can load depends on it): its stamp is the folder's own size and mtime, which change when an
+ * entry is added, removed or renamed, and its content hash is that of the sorted names.
+ */
+export function isListing(path: string): boolean {
+  return path.endsWith("/") || path.endsWith("\\");
+}
+
+/** Size and mtime of the regular file at `path` (of the folder, for a listing) now (not memoised), or undefined when there is none. */
 export function statFile(path: string): FileStat | undefined {
   try {
     const stats = statSync(path, STAT_NO_THROW);
-    return stats?.isFile() ? { size: stats.size, mtimeMs: stats.mtimeMs } : undefined;
+    if (!stats) return undefined;
+    return (isListing(path) ? stats.isDirectory() : stats.isFile()) ? { size: stats.size, mtimeMs: stats.mtimeMs } : undefined;
   } catch {
     return undefined;
   }

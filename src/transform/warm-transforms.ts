@@ -12,7 +12,7 @@
  * Part of the light part (see transformer.ts): free of parser-side code, so the Node loader's
  * start-up bundle answers every unchanged module with it, without loading the cold part.
  */
-import { stampHolds, type StatCache } from "./stamps.js";
+import { isListing, stampHolds, type StatCache } from "./stamps.js";
 import type { TransformEntry } from "./stored-data.js";
 
 /** How paths in stamps are written: relative to the cache file's folder, or absolute without one. */
@@ -79,5 +79,6 @@ export class WarmTransforms {
 
 /** The absolute paths of an entry's files, in the order of its stamps (sorted by key): what a bundler should watch. */
 export function watchFilesOf(entry: TransformEntry, keys: StampKeys): string[] {
-  return entry.stamps.map(([key]) => keys.absolute(key));
+  // A folder's listing is checked at each build, not watched (bundlers watch files).
+  return entry.stamps.filter(([key]) => !isListing(key)).map(([key]) => keys.absolute(key));
 }

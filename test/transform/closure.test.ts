@@ -3,8 +3,11 @@
  * (the loader test runs the same nodes and edits end to end): what a node's hashes cover and what
  * they leave out, local renames, depth limits, and the warnings for what cannot be followed.
  */
+import { readdirSync, utimesSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CacheConfig, func, MemoryCache, Pipeline, Runner } from "../../src/index.js";
+import { createTransformer } from "../../src/transform/index.js";
 import { copyFixture, removeTempDirs, type FixtureCopy } from "../helpers/fixture.js";
 import { transformFile } from "../helpers/transform.js";
 
@@ -58,6 +61,39 @@ describe("binding-level closure", () => {
       "top-level statement added to a reached module",
     ).toEqual(["shaped"]);
     expect(changedBy((copy) => copy.edit("src/closure/templates/two.mjs", "two", "dos")), "a file the template import() can load").toEqual(["templated"]);
+  });
+
+  it("sees a file added to a folder a template import() lists, even when the cache file answers the rest", () => {
+    const copy = fixture();
+    const cacheFile = copy.path(".cache/daft-transform.json");
+    // Everything written an hour ago, so stamps are trusted by stat alone.
+    const past = new Date(Date.now() - 3_600_000);
+    for (const entry of readdirSync(copy.dir, { withFileTypes: true, recursive: true })) utimesSync(join(entry.parentPath, entry.name), past, past);
+    utimesSync(copy.dir, past, past);
+    const cached = () => createTransformer({ persistentCacheFile: cacheFile });
+    const templatedFiles = (transformer: ReturnType<typeof cached>) => {
+      const info = transformFile(copy, NODES, { transformer }).byOutput.templated!;
+      return { files: info.depsFiles!.map(([path]) => path).filter((path) => path.includes("templates/")).sort(), deps: info.depsHashes.at(-1) };
+    };
+    const first = cached();
+    const before = templatedFiles(first);
+    expect(before.files).toEqual(["src/closure/templates/one.mjs", "src/closure/templates/two.mjs"]);
+    first.save();
+    const unchanged = cached();
+    expect(templatedFiles(unchanged)).toEqual(before);
+    expect(unchanged.stats.warmHits).toBe(1);
+
+    copy.write("src/closure/templates/three.mjs", 'export function render(x) {\n  return `three ${x}`;\n}\n');
+    const added = cached();
+    const after = templatedFiles(added);
+    expect(added.stats.warmHits).toBe(0);
+    expect(after.files).toEqual(["src/closure/templates/one.mjs", "src/closure/templates/three.mjs", "src/closure/templates/two.mjs"]);
+    expect(after.deps).not.toBe(before.deps);
+    added.save();
+
+    // And an edit of the new file now changes the node's hashes.
+    copy.edit("src/closure/templates/three.mjs", "three", "drei");
+    expect(templatedFiles(cached()).deps).not.toBe(after.deps);
   });
 
   it("counts the node's own module's top-level statements in its code hash", () => {

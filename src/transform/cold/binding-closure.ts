@@ -21,6 +21,7 @@
  * first: then `depthLimited` says the code goes deeper than the hashes.
  */
 import { dirname, join, resolve as resolvePath } from "node:path";
+import { isListing } from "../stamps.js";
 import { hashString } from "../../hashing/xxhash.js";
 import { CODE_HASH_VERSION } from "../versions.js";
 import type { FsCache } from "../fs-cache.js";
@@ -308,7 +309,11 @@ class ClosureWalk {
         this.push(level, { kind: "import", importer: file, specifier: load.specifier, viaRequire: load.viaRequire, name: "*" });
         return;
       case "template": {
-        const matches = templateMatches(load.pattern, dirname(file), this.context.fs);
+        const scanned: string[] = [];
+        const matches = templateMatches(load.pattern, dirname(file), this.context.fs, scanned);
+        // Which files it can load changes when one is added to (or removed from) a folder it
+        // lists: each listing counts as an input of the transform, so that is seen.
+        for (const dir of scanned) this.stampFile(isListing(dir) ? dir : `${dir}/`);
         if (matches === undefined) {
           this.context.warn(
             `${relativePath(root, file)}:${load.line}: import() of \`${load.pattern.replaceAll("*", "${…}")}\` does not start with ./ or ../, so daft cannot tell which files it loads; ` +
@@ -413,7 +418,7 @@ function taskKey(task: Task): string {
  * segment (`./locales/${lang}.js` → every `.js` file directly in `./locales`). Undefined when
  * the pattern cannot be followed.
  */
-export function templateMatches(pattern: string, fromDir: string, fs: FsCache): string[] | undefined {
+export function templateMatches(pattern: string, fromDir: string, fs: FsCache, scanned?: string[]): string[] | undefined {
   if (!pattern.startsWith("./") && !pattern.startsWith("../")) return undefined;
   const segments = pattern.split("/");
   let dirs = [fromDir];
@@ -429,6 +434,7 @@ export function templateMatches(pattern: string, fromDir: string, fs: FsCache): 
     const matcher = new RegExp(`^${segment.split("*").map(escapeRegExp).join("[^/]*")}$`);
     const found: string[] = [];
     for (const dir of dirs) {
+      scanned?.push(dir);
       for (const name of fs.entries(dir, last ? "file" : "dir")) if (matcher.test(name)) found.push(join(dir, name));
     }
     if (last) return found.sort();

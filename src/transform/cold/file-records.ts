@@ -12,7 +12,8 @@
  * a same-size edit could hide); otherwise the bytes are hashed, and if they are unchanged the
  * stored parse is kept; only a real change re-parses.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { compareCodeUnits } from "../../code-unit-order.js";
 import { hashBytes, hashString } from "../../hashing/xxhash.js";
 import type { AnyNode } from "./ast.js";
 import type { ImportEdge, ImportKind } from "./module-imports.js";
@@ -23,7 +24,7 @@ import { analyseScopes } from "./scope.js";
 import { graphFromStored, storedGraph } from "./stored-graph.js";
 import type { StoreSection } from "../persistent-store.js";
 import type { StoredFileEntry } from "../stored-data.js";
-import { RACY_WINDOW_MS, stampOf, type FileStat, type Stamp, type StatCache } from "../stamps.js";
+import { isListing, RACY_WINDOW_MS, stampOf, type FileStat, type Stamp, type StatCache } from "../stamps.js";
 
 export type FileKind = "source" | "asset" | "broken" | "missing";
 
@@ -125,6 +126,7 @@ export class FileRecords {
   }
 
   private load(file: string): FileRecord {
+    if (isListing(file)) return this.listing(file);
     const stat = this.fileStats.get(file);
     if (!stat) {
       if (this.store?.get(file)) this.store.set(file, undefined);
@@ -165,6 +167,21 @@ export class FileRecords {
       ...(record.graph ? { g: storedGraph(record.graph) } : {}),
     });
     return record;
+  }
+
+  /** A folder's sorted entry names, hashed (never stored in the cache file: one readdir redoes it). */
+  private listing(path: string): FileRecord {
+    const stat = this.fileStats.get(path);
+    let names: string[];
+    try {
+      names = stat ? readdirSync(path) : [];
+    } catch {
+      return MISSING;
+    }
+    if (!stat) return MISSING;
+    names.sort(compareCodeUnits);
+    this.stats.hashed++;
+    return { kind: "asset", contentHash: hashString(`daft-listing\n${names.join("\n")}`), imports: [], stat, readAt: Date.now() };
   }
 }
 
