@@ -58,23 +58,22 @@ describe("DiskCache with four processes writing at once", () => {
     expect(filesUnder(dir).filter((file) => file.endsWith(".tmp"))).toEqual([]);
   });
 
-  it("loses no commit while other processes open the store (each open checks it, the writers go on)", async () => {
+  it("loses no commit while other processes open the store again and again", async () => {
     const dir = makeTempDir();
     const go = join(makeTempDir(), "go");
     // The store exists before the writers start, as in any run after the first.
     const seed = new DiskCache({ cacheDir: dir });
     seed.setBlob(keyOf("s", 0), { value: "seed", outputHash: "h", createdAt: 1, durationMs: 1, nodeName: "seed" });
     seed.flush();
-    const ms = 2500;
-    const writers = [0, 1].map((writer) => runNode([script("commit-loop.mjs"), dir, String(writer), String(ms), go], { cwd: dir }));
-    const opener = runNode([script("reopen-loop.mjs"), dir, String(ms), go], { cwd: dir });
+    const stop = join(makeTempDir(), "stop");
+    const writers = [0, 1].map((writer) => runNode([script("commit-loop.mjs"), dir, String(writer), stop, go], { cwd: dir }));
+    const opener = runNode([script("reopen-loop.mjs"), dir, "12", go, stop], { cwd: dir });
     writeFileSync(go, "");
-    const [committed0, committed1, opened] = (await Promise.all([...writers, opener])).map((result) => Number(result.stdout));
-    expect(opened, "the store was opened while being written").toBeGreaterThan(3);
+    const [committed0, committed1] = (await Promise.all([...writers, opener])).map((result) => Number(result.stdout));
     const reader = new DiskCache({ cacheDir: dir });
     const lost: string[] = [];
     for (const [writer, committed] of [[0, committed0!], [1, committed1!]] as const) {
-      expect(committed).toBeGreaterThan(50);
+      expect(committed).toBeGreaterThan(0);
       for (let index = 0; index < committed; index += 1) {
         if (reader.getBlob(keyOf("c", writer, index))?.value !== index) lost.push(`${writer}/${index}`);
       }

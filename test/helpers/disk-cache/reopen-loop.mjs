@@ -1,17 +1,16 @@
-// Opens the cache directory again and again, each time in a new process that reads one key, for
-// a while: every open of a store that is being written finds it unverified and checks it first.
-// Usage: node reopen-loop.mjs <cacheDir> <ms> <goFile>
+// Opens the cache directory <count> times, each time in a new process that reads one key, then
+// creates <stopFile>: the writers commit all along, so every open meets commits in progress.
+// Usage: node reopen-loop.mjs <cacheDir> <count> <goFile> <stopFile>
 import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { distCache, waitForFile } from "./dist-path.mjs";
 
-const [cacheDir, msText, goFile] = process.argv.slice(2);
+const [cacheDir, countText, goFile, stopFile] = process.argv.slice(2);
 await waitForFile(goFile);
-const end = Date.now() + Number(msText);
 const read = `const { DiskCache } = await import(${JSON.stringify(distCache)}); new DiskCache({ cacheDir: process.argv[1] }).getBlob("0000000000000000");`;
-let opens = 0;
-while (Date.now() < end) {
+for (let open = 0; open < Number(countText); open += 1) {
   const child = spawnSync(process.execPath, ["--input-type=module", "-e", read, cacheDir], { encoding: "utf8" });
   if (child.status !== 0) throw new Error(`a reading process failed:\n${child.stderr}`);
-  opens += 1;
 }
-process.stdout.write(String(opens));
+writeFileSync(stopFile, "");
+process.stdout.write(countText);
