@@ -6,8 +6,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from "node:path";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { DiskCache, NotStorableError } from "../../src/cache/disk/index.js";
-import { chunking } from "../../src/cache/disk/value-record.js";
-import type { NodeSignature } from "../../src/cache/types.js";
+import { chunking, encodeValue } from "../../src/cache/disk/value-record.js";
+import type { CacheEntry, NodeSignature } from "../../src/cache/types.js";
+import { serializeValue } from "../../src/cache/values/value-codec.js";
 import { hashString } from "../../src/hashing/xxhash.js";
 import { makeTempDir, removeTempDirs, repoRoot } from "../helpers/fixture.js";
 import { runNode } from "../helpers/node-process.js";
@@ -37,6 +38,38 @@ describe("DiskCache values", () => {
     expect(hit).toBeDefined();
     expectEveryValueKind(hit!.value);
     expect(hit).toMatchObject({ outputHash: "h-result", createdAt: 1_700_000_000_000, durationMs: 12, nodeName: "result" });
+  });
+
+  it("stores a runner's entry of a primitive value in a compact layout and gives it back exactly", () => {
+    const cache = new DiskCache({ cacheDir: makeTempDir() });
+    const values = [0, -0, NaN, Infinity, -1.5e300, 2 ** 53 + 2, "", "héllo 🌍", "line\nbreak", true, false, null, undefined, "lone \ud800 surrogate"];
+    const entries = values.map((value, index) => ({
+      key: `${index.toString(16).padStart(2, "0")}23456789abcdef`,
+      entry: { value, outputHash: "0123456789abcdef", createdAt: 1_700_000_000_000 + index, durationMs: index / 3, ...(index % 2 ? { nodeName: `n::${index}` } : {}) } as CacheEntry,
+    }));
+    for (const { key, entry: stored } of entries) cache.setBlob(key, stored);
+    // Read back before the commit (from the pending batch), then from the store by a new process's view.
+    for (const { key, entry: stored } of entries) expect(cache.getBlob(key), key).toEqual(stored);
+    cache.flush();
+    const reader = new DiskCache({ cacheDir: cache.cacheDir });
+    for (const { key, entry: stored } of entries) {
+      const hit = reader.getBlob(key)!;
+      expect(hit, key).toEqual(stored);
+      expect(Object.is(hit.value, stored.value), key).toBe(true);
+      expect(Object.hasOwn(hit, "nodeName")).toBe(Object.hasOwn(stored, "nodeName"));
+    }
+    // The kind byte after the 32-byte header: 2 (compact) for all but the string that UTF-8
+    // cannot carry, which goes through v8 (1).
+    const kinds = entries.map(({ key }) => rawValue(cache.cacheDir, key)![32]);
+    expect(kinds).toEqual([...values.slice(0, -1).map(() => 2), 1]);
+  });
+
+  it("still reads a record of the earlier format (the v8-serialised entry alone)", () => {
+    const cache = new DiskCache({ cacheDir: makeTempDir() });
+    const stored = entry({ kept: [1, 2, 3] });
+    const record = encodeValue(KEY, KEY, serializeValue(stored)).record;
+    setRawValue(cache.cacheDir, KEY, patched(record, 4, Buffer.from([1, 0])));
+    expect(cache.getBlob(KEY)).toEqual(stored);
   });
 
   it("keeps shared and cyclic references", () => {
@@ -130,7 +163,7 @@ describe("DiskCache with damaged records", () => {
     const cache = new DiskCache({ cacheDir: makeTempDir() });
     cache.setBlob(KEY, entry("v"));
     cache.flush();
-    setRawValue(cache.cacheDir, KEY, patched(rawValue(cache.cacheDir, KEY)!, 4, Buffer.from([2, 0])));
+    setRawValue(cache.cacheDir, KEY, patched(rawValue(cache.cacheDir, KEY)!, 4, Buffer.from([3, 0])));
     expect(cache.getBlob(KEY)).toBeUndefined();
     cache.flush();
     expect(rawValue(cache.cacheDir, KEY)).toBeDefined();

@@ -18,7 +18,7 @@ import { dirname } from "node:path";
 import type { CacheEntry } from "../types.js";
 import { NotStorableError } from "../values/not-storable-error.js";
 import { checkStorable } from "../values/storable.js";
-import { deserializeValue, serializeValue } from "../values/value-codec.js";
+import { decodeEntryPayload, encodeEntryPayload } from "./entry-payload.js";
 import { flushOnExit, nothingToFlushOnExit } from "./exit-flush.js";
 import { blobIdOf } from "./layout.js";
 import type { StoreEnv } from "./store-env.js";
@@ -89,7 +89,7 @@ export class StoreSession {
     const id = blobIdOf(key);
     if (this.#pending.size > 0) {
       const pending = this.#pending.get(id);
-      if (pending) return pending.key === key ? (deserializeValue(pending.payload) as CacheEntry) : undefined;
+      if (pending) return pending.key === key ? decodeEntryPayload(pending.payload) : undefined;
     }
     const store = env === undefined ? this.store.env(false) : env;
     if (!store) return undefined;
@@ -267,7 +267,7 @@ function encodeEntry(key: string, entry: CacheEntry): PendingWrite {
   }
   let serialized: Buffer;
   try {
-    serialized = serializeValue(entry, { hasNullPrototype, headroom: VALUE_HEADROOM });
+    serialized = encodeEntryPayload(entry, VALUE_HEADROOM, hasNullPrototype);
   } catch (error) {
     throw new NotStorableError(`Cannot store ${nodeLabel(entry)} in the disk cache: v8 serialisation failed: ${(error as Error).message}`, entry.nodeName, undefined, { cause: error });
   }

@@ -5,12 +5,13 @@
  *
  *   offset  size  field
  *        0     4  magic "DAFV"
- *        4     2  format version (uint16 LE), currently 1
+ *        4     2  format version (uint16 LE), currently 2 (1 is still read)
  *        6     2  length of the key in bytes (uint16 LE); 0xffff when the key is the id itself
  *        8     8  payload length in bytes (float64 LE, an integer)
  *       16    16  xxhash64 of the payload, 16 lowercase hex digits (ASCII)
  *       32     …  the key (UTF-8), so a read can check the record holds the key asked for
- *        …     …  the payload: v8 serialisation of the entry, unless it is stored in chunks
+ *        …     …  the payload (entry-payload.ts; format 1: the v8-serialised entry alone),
+ *                   unless it is stored in chunks
  *
  * A payload larger than `chunking.bytes` is stored in chunks under `<id>/0`, `<id>/1`, … (see
  * chunkIdOf), written in the same transaction, and the record holds no payload bytes; a reader
@@ -35,8 +36,11 @@
 import { hashBytes } from "../../hashing/xxhash.js";
 import type { CacheEntry } from "../types.js";
 import { deserializeValue } from "../values/value-codec.js";
+import { decodeEntryPayload } from "./entry-payload.js";
 
-export const VALUE_FORMAT_VERSION = 1;
+export const VALUE_FORMAT_VERSION = 2;
+/** Records of this format are still read (their payload is the v8-serialised entry alone). */
+const V8_ONLY_FORMAT_VERSION = 1;
 export const VALUE_HEADER_BYTES = 32;
 const MAGIC = 0x56464144; // "DAFV" read as a little-endian uint32
 const KEY_IS_ID = 0xffff;
@@ -100,6 +104,8 @@ export type DecodedValue =
 
 /** What the header says, before the payload is read. */
 export interface ValueHeader {
+  /** The record's format (decides how the payload reads). */
+  version: number;
   payloadLength: number;
   checksum: string;
   /** Where the inline payload starts in the record. */
@@ -114,7 +120,7 @@ export function readValueHeader(record: Uint8Array, id: string, key: string): Va
   if (bytes.length < VALUE_HEADER_BYTES) return { problem: "damaged", detail: `record is ${bytes.length} bytes, shorter than its header` };
   if (bytes.readUInt32LE(0) !== MAGIC) return { problem: "damaged", detail: "not a daft value record (wrong magic)" };
   const version = bytes.readUInt16LE(4);
-  if (version !== VALUE_FORMAT_VERSION) return { problem: "foreign", detail: `value format version ${version}, this daft reads ${VALUE_FORMAT_VERSION}` };
+  if (version !== VALUE_FORMAT_VERSION && version !== V8_ONLY_FORMAT_VERSION) return { problem: "foreign", detail: `value format version ${version}, this daft reads ${V8_ONLY_FORMAT_VERSION} and ${VALUE_FORMAT_VERSION}` };
   const keyField = bytes.readUInt16LE(6);
   const keyLength = keyField === KEY_IS_ID ? 0 : keyField;
   const payloadLength = bytes.readDoubleLE(8);
@@ -127,7 +133,7 @@ export function readValueHeader(record: Uint8Array, id: string, key: string): Va
   const inline = bytes.length - payloadStart;
   const chunked = inline === 0 && payloadLength > 0;
   if (!chunked && inline !== payloadLength) return { problem: "damaged", detail: `size ${bytes.length} does not match the header (truncated or extended)` };
-  return { payloadLength, checksum: bytes.toString("latin1", 16, 32), payloadStart, chunked };
+  return { version, payloadLength, checksum: bytes.toString("latin1", 16, 32), payloadStart, chunked };
 }
 
 /** Checks the payload against the header's checksum and deserialises it. Never throws. */
@@ -136,7 +142,7 @@ export function decodePayload(payload: Uint8Array, header: ValueHeader): Decoded
   if (hashBytes(payload) !== header.checksum) return { ok: false, problem: "damaged", detail: "checksum mismatch" };
   let entry: unknown;
   try {
-    entry = deserializeValue(payload);
+    entry = header.version === V8_ONLY_FORMAT_VERSION ? deserializeValue(payload) : decodeEntryPayload(payload);
   } catch (error) {
     // The checksum vouches for the bytes: they were written by a v8 this one cannot read.
     return { ok: false, problem: "foreign", detail: `payload cannot be deserialised: ${(error as Error).message}` };
