@@ -25,14 +25,14 @@
  * it costs tens of milliseconds, which `import "daft"` must not pay, and a dynamic `import()`
  * would make the backend asynchronous.
  */
-import { existsSync, readFileSync, renameSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type * as Lmdb from "lmdb";
-import { writeFileAtomic, removeTreeQuietly } from "../../fs/atomic-write.js";
+import { writeFileAtomic } from "../../fs/atomic-write.js";
 import { debugCache } from "../../debug/index.js";
 import { StoreLock } from "./store-lock.js";
-import { rebuildInChild, replaceStore } from "./store-rebuild.js";
+import { quarantine, rebuildInChild, replaceStore } from "./store-rebuild.js";
 
 type LmdbModule = typeof Lmdb;
 export type Store = Lmdb.Database<Buffer, string>;
@@ -182,15 +182,4 @@ function recordVerified(dir: string): void {
   } catch {
     // Without the record the next process checks the file first: slower, never wrong.
   }
-}
-
-/** Moves a damaged environment out of the way (readers that have it open keep their copy). */
-export function quarantine(dir: string): void {
-  const aside = `${dir}.damaged-${process.pid}-${Date.now()}`;
-  try {
-    renameSync(dir, aside);
-  } catch {
-    return; // another process moved it first
-  }
-  removeTreeQuietly(aside);
 }

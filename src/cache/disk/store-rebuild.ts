@@ -66,21 +66,31 @@ export function rebuildInChild(dir: string, databases: readonly string[]): Rebui
  * copy is then dropped and the store found there is used.
  */
 export function replaceStore(dir: string, rebuilt: string): boolean {
-  const aside = `${dir}.replaced-${process.pid}-${Date.now()}`;
   try {
-    renameSync(dir, aside);
-  } catch {
-    removeTreeQuietly(rebuilt);
-    return false;
-  }
-  removeTreeQuietly(aside); // processes that have it open keep their copy until they notice
-  try {
+    if (!quarantine(dir)) return false;
     renameSync(rebuilt, dir);
     return true;
   } catch {
-    removeTreeQuietly(rebuilt);
+    return false;
+  } finally {
+    removeTreeQuietly(rebuilt); // gone already when it took the store's place
+  }
+}
+
+/**
+ * Moves an environment out of the way and deletes it (a damaged one, or one a rebuilt copy
+ * replaces); processes that have it open keep their copy until they notice. Returns false when
+ * another process moved it first.
+ */
+export function quarantine(dir: string): boolean {
+  const aside = `${dir}.aside-${process.pid}-${Date.now()}`;
+  try {
+    renameSync(dir, aside);
+  } catch {
     return false;
   }
+  removeTreeQuietly(aside);
+  return true;
 }
 
 /**
