@@ -107,10 +107,12 @@ export class ValueStore {
    * the current one instead of writing into a deleted file. One `stat`; called once per flush.
    */
   refresh(): void {
-    if (!this.#env) return;
-    const ino = statQuietly(join(this.dir, DATA_FILE))?.ino;
-    if (ino !== undefined && ino === this.#env.ino) return;
-    this.#closeEnv();
+    if (this.#env && this.#replaced(this.#env)) this.#closeEnv();
+  }
+
+  /** Whether the data file is no longer the one `env` opened (removed, or replaced by another process). */
+  #replaced(env: StoreEnv): boolean {
+    return statQuietly(join(this.dir, DATA_FILE))?.ino !== env.ino;
   }
 
   /**
@@ -124,7 +126,7 @@ export class ValueStore {
       let totals: Totals | undefined;
       try {
         totals = env.lock.hold(() => {
-          if (statQuietly(join(this.dir, DATA_FILE))?.ino !== env.ino) return undefined;
+          if (this.#replaced(env)) return undefined;
           const committed = this.#transact(env, work);
           // lmdb-js keeps one read snapshot per event turn: later reads in this turn must see this commit.
           env.root.resetReadTxn();
