@@ -172,13 +172,13 @@ export class FileRecords {
   /** A folder's sorted entry names, hashed (never stored in the cache file: one readdir redoes it). */
   private listing(path: string): FileRecord {
     const stat = this.fileStats.get(path);
+    if (!stat) return MISSING;
     let names: string[];
     try {
-      names = stat ? readdirSync(path) : [];
+      names = readdirSync(path);
     } catch {
       return MISSING;
     }
-    if (!stat) return MISSING;
     names.sort(compareCodeUnits);
     this.stats.hashed++;
     return { kind: "asset", contentHash: hashString(`daft-listing\n${names.join("\n")}`), imports: [], stat, readAt: Date.now() };
