@@ -43,11 +43,8 @@ export function removeLegacyAndTemps(layout: CacheLayout, now = Date.now()): Leg
   removeMatching(locks, (name) => LEGACY.lockFileName.test(name) || isAbandonedTemp(locks + sep + name, name, now));
   removeDirIfEmpty(locks);
   removeMatching(layout.meta, (name) => LEGACY.metaDocName.test(name) || isAbandonedTemp(layout.meta + sep + name, name, now));
-  // Temp folders: a lock environment being created in values/ (store-lock.ts), a store being
-  // rebuilt beside it (store-rebuild.ts).
-  for (const dir of [layout.values, layout.root]) {
-    for (const name of readdirQuietly(dir)) if (isAbandonedTemp(dir + sep + name, name, now)) removeTreeQuietly(dir + sep + name);
-  }
+  // In values/, a temp may be a folder: the lock environment being created (store-lock.ts).
+  for (const name of readdirQuietly(layout.values)) if (isAbandonedTemp(layout.values + sep + name, name, now)) removeTreeQuietly(layout.values + sep + name);
   return removed;
 }
 

@@ -6,8 +6,8 @@
  *   <cacheDir>/values/verified.json            the data file's state as daft last wrote it (store-env.ts)
  *   <cacheDir>/values/open-lock/               an empty LMDB environment whose writer lock is the store's lock (store-lock.ts)
  *   <cacheDir>/meta/s<2 hex>.<version>.json    flat-cache files: latest signatures (meta-store.ts)
- *   .<final name>.<host>-<pid>-<thread>-<n>.tmp   a file (or a folder: a store being rebuilt, a lock
- *                                              being created) being written, next to its final name (src/fs/temp-name.ts)
+ *   .<final name>.<host>-<pid>-<thread>-<n>.tmp   a file (or a folder: a lock being created) being
+ *                                              written, next to its final name (src/fs/temp-name.ts)
  *
  * Earlier versions of daft kept one file per value, and a size counter and an eviction lock:
  *

@@ -16,10 +16,10 @@
  * else touched the file. A file matching the record was last written by daft through LMDB and
  * is opened at once (the normal case, one `stat` and one small read). A file that does not
  * match (a writer killed between its commit and the record, a restored backup, a file edited by
- * hand) is not trusted: its records are copied into a new environment by a throwaway child
- * process, which takes the old one's place (store-rebuild.ts); if that child crashes or LMDB
- * reports damage, the environment is moved aside and deleted, and a new one is created (its
- * values are lost, which for a cache is a miss, never an error).
+ * hand) is first read whole, every key and value of every database, by a throwaway child process
+ * (store-check.ts): if that child crashes or LMDB reports damage, the environment is moved aside
+ * and deleted, and a new one is created (its values are lost, which for a cache is a miss, never
+ * an error). If the child reads it all, the record is written and the file opened.
  *
  * lmdb-js is loaded on first use with a synchronous `require` (of its CommonJS build): loading
  * it costs tens of milliseconds, which `import "daft"` must not pay, and a dynamic `import()`
@@ -32,7 +32,7 @@ import type * as Lmdb from "lmdb";
 import { writeFileAtomic } from "../../fs/atomic-write.js";
 import { debugCache } from "../../debug/index.js";
 import { StoreLock } from "./store-lock.js";
-import { quarantine, rebuildInChild, replaceStore } from "./store-rebuild.js";
+import { checkInChild, quarantine } from "./store-check.js";
 
 type LmdbModule = typeof Lmdb;
 export type Store = Lmdb.Database<Buffer, string>;
@@ -85,7 +85,7 @@ function envOptions(dir: string, readOnly: boolean): Lmdb.RootDatabaseOptionsWit
  * the store's lock (store-lock.ts), which the environment keeps for its commits.
  */
 export function openStoreEnv(dir: string, create: boolean): StoreEnv | undefined {
-  // A store rebuilt or moved aside is replaced with its lock: the next round opens the new one.
+  // A damaged store is moved aside with its lock: the next round opens a new one.
   for (let round = 0; round < 3; round += 1) {
     if (!create && !existsSync(join(dir, DATA_FILE))) return undefined;
     const lock = StoreLock.open(dir);
@@ -108,20 +108,15 @@ export function openStoreEnv(dir: string, create: boolean): StoreEnv | undefined
 function openLocked(dir: string, create: boolean, lock: StoreLock): StoreEnv | "replaced" | undefined {
   const dataFile = join(dir, DATA_FILE);
   if (existsSync(dataFile) && !isVerified(dir)) {
-    const outcome = rebuildInChild(dir, DATABASES);
-    if ("rebuilt" in outcome) {
-      recordVerified(outcome.rebuilt);
-      replaceStore(dir, outcome.rebuilt);
-      return "replaced";
-    }
+    const outcome = checkInChild(dir, DATABASES);
     if ("damaged" in outcome) {
       if (debugCache.enabled) debugCache(`${dataFile}: ${outcome.damaged}; moving the damaged store aside and starting a new one`);
       quarantine(dir);
       return "replaced";
     }
-    // No child could be started: that says nothing about the file, which is opened as it is
-    // rather than thrown away.
-    if (debugCache.enabled) debugCache(`the check of ${dir} could not run: ${outcome.notRun}`);
+    // A check that could not even start (no process could be spawned) says nothing about the
+    // file: it is opened as it is rather than thrown away.
+    if ("notRun" in outcome && debugCache.enabled) debugCache(`the check of ${dir} could not run: ${outcome.notRun}`);
   }
   if (!create && !existsSync(dataFile)) return undefined;
   const root = lmdb().open<Buffer, string>(envOptions(dir, false));

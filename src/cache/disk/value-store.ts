@@ -18,7 +18,7 @@ import { join, sep } from "node:path";
 import { removeQuietly, removeTreeQuietly } from "../../fs/atomic-write.js";
 import { readdirQuietly } from "./temp-files.js";
 import { DATA_FILE, LOCK_FILE, VERIFIED_FILE, openStoreEnv, type StoreEnv } from "./store-env.js";
-import { quarantine } from "./store-rebuild.js";
+import { quarantine } from "./store-check.js";
 import { LOCK_DIR, StoreLock } from "./store-lock.js";
 import { debugCache } from "../../debug/index.js";
 import { chunkIdOf, decodeIndex, encodeIndex, type EncodedValue, type IndexRecord } from "./value-record.js";
@@ -117,8 +117,8 @@ export class ValueStore {
 
   /**
    * Runs `work` in one write transaction and records the file as verified, both under the
-   * store's lock. A store another process replaced since this one opened it (a clear, a rebuild,
-   * a damaged store started over) is let go first: the batch goes to the current store.
+   * store's lock. A store another process replaced since this one opened it (a clear, a damaged
+   * store started over) is let go first: the batch goes to the current store.
    */
   commit(work: CommitWork): Totals {
     for (let attempt = 0; ; attempt += 1) {
