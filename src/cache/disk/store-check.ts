@@ -46,19 +46,15 @@ export function checkInChild(dir: string, databases: readonly string[]): CheckOu
   return { sound: true };
 }
 
-/**
- * Moves an environment out of the way and deletes it; processes that have it open keep their
- * copy until they notice. Returns false when another process moved it first.
- */
-export function quarantine(dir: string): boolean {
+/** Moves a damaged environment out of the way and deletes it; processes that have it open keep their copy until they notice. */
+export function quarantine(dir: string): void {
   const aside = `${dir}.damaged-${process.pid}-${Date.now()}`;
   try {
     renameSync(dir, aside);
   } catch {
-    return false;
+    return; // another process moved it first
   }
   removeTreeQuietly(aside);
-  return true;
 }
 
 /** The child's program (CommonJS, needing nothing but the path of lmdb-js). The probe leaves no data behind. */
