@@ -104,6 +104,20 @@ export class RelativeKeys {
   }
 }
 
+/** Keys of the folders of the cache files used in this process: a new transformer per build reuses their memo. */
+const relativeKeys = new Map<string, RelativeKeys>();
+const RELATIVE_KEYS_KEPT = 8;
+
+function relativeKeysFor(dir: string): RelativeKeys {
+  let keys = relativeKeys.get(dir);
+  if (!keys) {
+    keys = new RelativeKeys(dir);
+    if (relativeKeys.size >= RELATIVE_KEYS_KEPT) relativeKeys.delete(relativeKeys.keys().next().value!);
+    relativeKeys.set(dir, keys);
+  }
+  return keys;
+}
+
 /**
  * One section of the file ("transforms" or "files"), keyed by path: parsed on first use, each
  * entry checked the first time it is asked for (a warm start checks the modules it loads, not
@@ -164,7 +178,7 @@ export class PersistentStore {
     readonly file: string,
     readonly options: StoreOptions,
   ) {
-    this.keys = new RelativeKeys(dirname(resolve(file)));
+    this.keys = relativeKeysFor(dirname(resolve(file)));
   }
 
   /** The section `name`, whose entries pass `check` (each section is opened once, with one check). */
@@ -177,6 +191,11 @@ export class PersistentStore {
   /** The sections opened so far: what a writer writes. */
   get sections(): ReadonlyMap<SectionName, StoreSection<unknown>> {
     return this.opened;
+  }
+
+  /** How paths are written in entries, shared by every store on a cache file in this folder. */
+  get stampKeys(): RelativeKeys {
+    return this.keys;
   }
 
   /** Paths stored in entries are made relative with this, and back with `absolute`. */

@@ -160,7 +160,7 @@ class DaftTransformer implements Transformer {
           onWarning: (message) => this.reportWarning(`daft transform: ${message}`),
         })
       : undefined;
-    this.keys = this.store ?? ABSOLUTE_KEYS;
+    this.keys = this.store?.stampKeys ?? ABSOLUTE_KEYS;
     this.stored = this.store?.section<TransformEntry>("transforms", transformEntryProblem);
     const stored = this.stored;
     this.warm = new WarmTransforms((file) => stored?.get(file), this.fileStats, this.keys);

@@ -62,8 +62,9 @@ export class WarmTransforms {
 
   /** Whether every file the entry was computed from is unchanged by stat. */
   holds(entry: TransformEntry): boolean {
-    for (const stamp of entry.stamps) {
-      if (!stampHolds(stamp, this.stats.get(this.keys.absolute(stamp[0])))) return false;
+    const paths = absolutePathsOf(entry, this.keys);
+    for (let index = 0; index < paths.length; index += 1) {
+      if (!stampHolds(entry.stamps[index]!, this.stats.get(paths[index]!))) return false;
     }
     return true;
   }
@@ -77,8 +78,24 @@ export class WarmTransforms {
   }
 }
 
+/**
+ * The absolute path of each of an entry's stamps, made once per entry: entries read from the
+ * cache file are shared by every transformer of the process (a new plugin per build), and a
+ * node's closure may hold thousands of files.
+ */
+const absolutePaths = new WeakMap<TransformEntry, { keys: StampKeys; paths: string[] }>();
+
+function absolutePathsOf(entry: TransformEntry, keys: StampKeys): string[] {
+  const known = absolutePaths.get(entry);
+  if (known?.keys === keys) return known.paths;
+  const paths = entry.stamps.map(([key]) => keys.absolute(key));
+  absolutePaths.set(entry, { keys, paths });
+  return paths;
+}
+
 /** The absolute paths of an entry's files, in the order of its stamps (sorted by key): what a bundler should watch. */
 export function watchFilesOf(entry: TransformEntry, keys: StampKeys): string[] {
   // A folder's listing is checked at each build, not watched (bundlers watch files).
-  return entry.stamps.filter(([key]) => !isListing(key)).map(([key]) => keys.absolute(key));
+  const paths = absolutePathsOf(entry, keys);
+  return paths.filter((_, index) => !isListing(entry.stamps[index]![0]));
 }

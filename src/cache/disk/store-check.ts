@@ -2,7 +2,9 @@
  * Checking a values environment that daft did not write last (see store-env.ts) before any
  * process of this one maps it, and moving a damaged one out of the way.
  *
- * A throwaway child process reads every record of every database, through a cursor and again by
+ * First its page structure is audited by reading the file (page-audit.ts): garbled page headers
+ * or free-page lists, which reads alone can pass over and a later write would abort on. Then a
+ * throwaway child process reads every record of every database, through a cursor and again by
  * key (the two paths LMDB takes through its pages must agree), then commits one write that adds
  * and removes a probe key in each database: the write is what reaches LMDB's free-page list,
  * which no read visits. If the child crashes, LMDB reports damage, or it takes too long, the
@@ -12,8 +14,10 @@
 import { spawnSync } from "node:child_process";
 import { renameSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { removeTreeQuietly } from "../../fs/atomic-write.js";
 import { debugCache } from "../../debug/index.js";
+import { auditPages } from "./page-audit.js";
 
 const requireHere = createRequire(import.meta.url);
 
@@ -21,16 +25,25 @@ const requireHere = createRequire(import.meta.url);
 const CHECK_TIMEOUT_MS = 10 * 60 * 1000;
 
 export type CheckOutcome =
-  /** Every record read back and the probe write committed. */
+  /** The page structure sound, every record read back and the probe write committed. */
   | { sound: true }
   /** What was wrong with the store: it cannot be kept. */
   | { damaged: string }
   /** No child process could be started: nothing is known about the store. */
   | { notRun: string };
 
-/** Reads every record of `databases` in `dir` and commits a probe write, in a child process. */
-export function checkInChild(dir: string, databases: readonly string[]): CheckOutcome {
+/** Audits the pages of the data file in `dir`, then reads every record of `databases` and commits a probe write in a child process. */
+export function checkStore(dir: string, dataFile: string, databases: readonly string[]): CheckOutcome {
   const started = Date.now();
+  let finding: string | undefined;
+  try {
+    finding = auditPages(join(dir, dataFile));
+  } catch (error) {
+    // The file could not be read at all (gone, no permission): LMDB will say what it makes of it.
+    if (debugCache.enabled) debugCache(`the page audit of ${dir} could not read the file: ${(error as Error).message}`);
+  }
+  if (debugCache.enabled) debugCache(`audited the pages of ${dir} (${Date.now() - started} ms): ${finding ?? "sound"}`);
+  if (finding) return { damaged: `its page structure is damaged: ${finding}` };
   const child = spawnSync(process.execPath, ["-e", CHECK_SCRIPT, requireHere.resolve("lmdb"), dir, databases.join(",")], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],

@@ -16,8 +16,9 @@
  * else touched the file. A file matching the record was last written by daft through LMDB and
  * is opened at once (the normal case, one `stat` and one small read). A file that does not
  * match (a writer killed between its commit and the record, a restored backup, a file edited by
- * hand) is first read whole, every key and value of every database, by a throwaway child process
- * (store-check.ts): if that child crashes or LMDB reports damage, the environment is moved aside
+ * hand) is first checked (store-check.ts): its page structure audited by plain reads, then every
+ * key and value of every database read by a throwaway child process: if the audit finds damage,
+ * that child crashes or LMDB reports damage, the environment is moved aside
  * and deleted, and a new one is created (its values are lost, which for a cache is a miss, never
  * an error). If the child reads it all, the record is written and the file opened.
  *
@@ -32,7 +33,7 @@ import type * as Lmdb from "lmdb";
 import { writeFileAtomic } from "../../fs/atomic-write.js";
 import { debugCache } from "../../debug/index.js";
 import { StoreLock } from "./store-lock.js";
-import { checkInChild, quarantine } from "./store-check.js";
+import { checkStore, quarantine } from "./store-check.js";
 
 type LmdbModule = typeof Lmdb;
 export type Store = Lmdb.Database<Buffer, string>;
@@ -108,7 +109,7 @@ export function openStoreEnv(dir: string, create: boolean): StoreEnv | undefined
 function openLocked(dir: string, create: boolean, lock: StoreLock): StoreEnv | "replaced" | undefined {
   const dataFile = join(dir, DATA_FILE);
   if (existsSync(dataFile) && !isVerified(dir)) {
-    const outcome = checkInChild(dir, DATABASES);
+    const outcome = checkStore(dir, DATA_FILE, DATABASES);
     if ("damaged" in outcome) {
       if (debugCache.enabled) debugCache(`${dataFile}: ${outcome.damaged}; moving the damaged store aside and starting a new one`);
       quarantine(dir);
