@@ -52,7 +52,7 @@ export function buildInfoFromCallSite(site: DefinitionSite | undefined, node: No
   const transformed = transformedFile(transform, file);
   if ("problem" in transformed) return { problem: transformed.problem, file };
   const { code, result } = transformed;
-  if (!result) return { problem: "the file as written has no func() call imported from daft (code bundled without the daft plugin?)", file };
+  if (!result) return { problem: "the file as written has no func() call of daft's func, imported from daft or a module re-exporting it (code bundled without the daft plugin?)", file };
   const index = matchCall(code, result.callSites, site, node.output);
   if (typeof index === "string") return { problem: index, file };
   const info = result.buildInfos[index]!;
@@ -72,7 +72,9 @@ function transformedFile(transform: TransformFace, file: string): { code: string
     } catch (error) {
       known = { problem: `its file cannot be read (${(error as Error).message})` };
     }
-    if (code !== undefined) known = { code, result: transformerFor(transform, file).transform(code, file) };
+    // The node's func call is known to run here, also when this module calls func through a
+    // wrapper and never names "daft" (the check that spares other modules would skip it).
+    if (code !== undefined) known = { code, result: transformerFor(transform, file).transform(code, file, { callsFunc: true }) };
     files.set(file, known!);
   }
   return known!;

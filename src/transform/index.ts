@@ -31,6 +31,7 @@ export {
   createTransformer,
   type FuncCallSite,
   type LoadedTransform,
+  type TransformCallOptions,
   type Transformer,
   type TransformerOptions,
   type TransformerStats,

@@ -83,9 +83,19 @@ export interface TransformerStats {
   files: FileRecordStats;
 }
 
+/** How one module is transformed. */
+export interface TransformCallOptions {
+  /**
+   * The caller knows a `func` call runs in this module (the runtime, from the call's stack
+   * frame): transform it even when it never names "daft" (it calls `func` through a wrapper
+   * module that re-exports it), which the cheap check that spares every other module rejects.
+   */
+  callsFunc?: boolean;
+}
+
 export interface Transformer {
   /** The transformed module, or undefined when there is nothing to do (or it does not parse). */
-  transform(code: string, id: string): TransformResult | undefined;
+  transform(code: string, id: string, options?: TransformCallOptions): TransformResult | undefined;
   /**
    * For a host that may receive code another tool already compiled from the file (a Node loader
    * registered before daft's, a bundler plugin that compiles in its `load` hook): `code` is what
@@ -166,9 +176,9 @@ class DaftTransformer implements Transformer {
     this.warm = new WarmTransforms((file) => stored?.get(file), this.fileStats, this.keys);
   }
 
-  transform(code: string, id: string): TransformResult | undefined {
+  transform(code: string, id: string, options?: TransformCallOptions): TransformResult | undefined {
     const file = transformablePath(id);
-    if (file === undefined || !mightContainFunc(code)) return undefined;
+    if (file === undefined || (options?.callsFunc !== true && !mightContainFunc(code))) return undefined;
     return this.transformFile(code, resolve(file), hashString(code));
   }
 

@@ -12,8 +12,11 @@ export const NORMALISER_VERSION = 2;
 /** What goes into a code hash (code-closure.ts). */
 export const CODE_HASH_VERSION = 2;
 
+/** Which calls are func calls (func-calls.ts): 2 also finds calls through modules that re-export func. */
+export const FUNC_CALLS_VERSION = 2;
+
 /** The layout of the transform cache file and of its entries (persistent-store.ts, stored-data.ts). */
 const CACHE_LAYOUT_VERSION = 5;
 
 /** The version a transform cache file must have to be read. */
-export const TRANSFORM_CACHE_VERSION = `${CACHE_LAYOUT_VERSION}.${NORMALISER_VERSION}.${CODE_HASH_VERSION}.${BUILD_INFO_VERSION}`;
+export const TRANSFORM_CACHE_VERSION = `${CACHE_LAYOUT_VERSION}.${NORMALISER_VERSION}.${CODE_HASH_VERSION}.${BUILD_INFO_VERSION}.${FUNC_CALLS_VERSION}`;

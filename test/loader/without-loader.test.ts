@@ -128,4 +128,29 @@ describe("build info without the loader", () => {
     expect(warnings[0]).toContain("eval");
     expect(warnings[0]).toContain("node --import daft/loader");
   }, 60_000);
+  it("a module that calls func only through a wrapper: build info at its first call, under the loader and plain node alike", async () => {
+    const copy = copyLoaderFixture();
+    // Every level: the barrel between the module and the helpers adds one.
+    const env = { ...process.env, PIPELINE: "./src/wrapped/pipeline.mjs", DEPTH: "Infinity", DEBUG: "daft:transform" };
+    const report = (stdout: string) => JSON.parse(stdout) as { result: Record<string, unknown>; events: Record<string, { status: string; reason?: string }>; nodes: Record<string, { hashSource: string; file: string }> };
+    const statuses = (events: Record<string, { status: string; reason?: string }>) =>
+      Object.fromEntries(Object.entries(events).map(([output, event]) => [output, event.reason ? `${event.status}:${event.reason}` : event.status]));
+
+    const viaLoader = await runNode([...LOADER, "run.mjs"], { cwd: copy.dir, env });
+    const first = report(viaLoader.stdout);
+    expect(first.result).toMatchObject({ loaded: 10, described: "10 units" });
+    expect(statuses(first.events)).toEqual({ loaded: "miss:new", described: "miss:new" });
+    for (const output of ["loaded", "described"]) expect(first.nodes[output]).toMatchObject({ hashSource: "build", file: "src/wrapped/pipeline.mjs" });
+    expect(viaLoader.stderr).toContain('build info at run time for node "described"');
+    expect(viaLoader.stderr, "no fallback to the function's own source").not.toContain("has no build info");
+
+    const plain = report((await runNode(["run.mjs"], { cwd: copy.dir, env })).stdout);
+    expect(statuses(plain.events)).toEqual({ loaded: "hit", described: "hit" });
+
+    // The helper the node reaches through the wrapper's barrel, two imports down.
+    copy.edit("src/lib/units.mjs", '"units"', '"pieces"');
+    const edited = report((await runNode([...LOADER, "run.mjs"], { cwd: copy.dir, env })).stdout);
+    expect(statuses(edited.events)).toEqual({ loaded: "hit", described: "miss:deps" });
+    expect(edited.result.described).toBe("10 pieces");
+  }, 120_000);
 });

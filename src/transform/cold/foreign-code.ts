@@ -19,7 +19,8 @@ import { parserIdentity } from "../parser-identity.js";
 import { PersistentStore, type StoreSection } from "../persistent-store.js";
 import { compiledCallsProblem, type CompiledCallsEntry } from "../stored-data.js";
 import type { AnyNode } from "./ast.js";
-import { findFuncCalls } from "./func-calls.js";
+import { FUNC_CALLS_VERSION } from "../versions.js";
+import { findFuncCalls, type ReexportCheck } from "./func-calls.js";
 import { readInputNames, resolveFunctionNode } from "./inputs.js";
 import { callPosition } from "./module-transform.js";
 import { parseModule, SourceSyntaxError, sourceKindOf } from "./parser.js";
@@ -45,21 +46,24 @@ export class ForeignCodeInjector {
   /** Opened on first use: most runs never meet code compiled by another loader. */
   private get store(): StoreSection<CompiledCallsEntry> | undefined {
     if (this.cacheFile && !this.storeInstance) {
-      this.storeInstance = new PersistentStore(this.cacheFile, { version: `compiled-calls.2.${parserIdentity().version}`, onWarning: this.warn });
+      this.storeInstance = new PersistentStore(this.cacheFile, { version: `compiled-calls.2.${FUNC_CALLS_VERSION}.${parserIdentity().version}`, onWarning: this.warn });
       this.stored = this.storeInstance.section<CompiledCallsEntry>("transforms", compiledCallsProblem);
       this.storeInstance.section("files", () => "this file keeps no file records");
     }
     return this.stored;
   }
 
-  /** `code` with `infos` (computed from the file on disk) injected at its func calls, in order. */
-  inject(code: string, file: string, infos: readonly BuildInfo[]): ForeignInjection {
+  /**
+   * `code` with `infos` (computed from the file on disk) injected at its func calls, in order;
+   * `isReexportedFunc` tells calls through a wrapper module, as for the file on disk.
+   */
+  inject(code: string, file: string, infos: readonly BuildInfo[], isReexportedFunc?: ReexportCheck): ForeignInjection {
     const codeHash = hashString(code);
     const known = this.memory.get(file) ?? this.store?.get(file);
     let insertions = known?.code === codeHash ? insertionsFor(code, known.calls, infos) : undefined;
     if (!insertions) {
       this.stats.compiledParsed++;
-      const found = findCalls(code, file, infos);
+      const found = findCalls(code, file, infos, isReexportedFunc);
       if ("problem" in found) return found;
       const entry = { code: codeHash, calls: found.calls };
       this.store?.set(file, entry);
@@ -80,7 +84,7 @@ export class ForeignCodeInjector {
   }
 }
 
-function findCalls(code: string, file: string, infos: readonly BuildInfo[]): { calls: CallPosition[] } | { problem: string } {
+function findCalls(code: string, file: string, infos: readonly BuildInfo[], isReexportedFunc: ReexportCheck | undefined): { calls: CallPosition[] } | { problem: string } {
   const kind = sourceKindOf(file) ?? { language: "js", format: "unambiguous" };
   let program: AnyNode;
   try {
@@ -90,7 +94,7 @@ function findCalls(code: string, file: string, infos: readonly BuildInfo[]): { c
     if (!(error instanceof SourceSyntaxError)) throw error;
     return { problem: `the compiled code does not parse (${error.message})` };
   }
-  const { calls } = findFuncCalls(analyseScopes(program));
+  const { calls } = findFuncCalls(analyseScopes(program), isReexportedFunc);
   if (calls.length !== infos.length) return { problem: mismatch(calls.length, infos.length) };
   for (const [index, call] of calls.entries()) {
     const info = infos[index]!;

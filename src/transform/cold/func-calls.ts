@@ -1,7 +1,10 @@
 /**
  * Which calls in a module are calls of daft's `func`: through a named import under any alias,
  * a namespace (`import * as d`, `const d = require("daft")`, `await import("daft")`), or a
- * destructured `require`. A local binding named `func` that does not come from daft is not one.
+ * destructured `require`; and through a module of the project that re-exports it (a wrapper:
+ * `export { func as step } from "daft"`, barrels on the way), which `isReexportedFunc` answers
+ * (it resolves and reads those modules). A local binding named `func` that does not come from
+ * daft is not one.
  */
 import { staticString, unwrapTypeWrappers, type AnyNode } from "./ast.js";
 import type { Scope, ScopeAnalysis } from "./scope.js";
@@ -22,12 +25,15 @@ export interface SkippedCall {
   reason: string;
 }
 
-export function findFuncCalls(analysis: ScopeAnalysis): { calls: FuncCall[]; skipped: SkippedCall[] } {
+/** Whether the export `name` of the module `source` (as imported by this module) is daft's func. */
+export type ReexportCheck = (source: string, name: string) => boolean;
+
+export function findFuncCalls(analysis: ScopeAnalysis, isReexportedFunc?: ReexportCheck): { calls: FuncCall[]; skipped: SkippedCall[] } {
   const calls: FuncCall[] = [];
   const skipped: SkippedCall[] = [];
   for (const candidate of analysis.candidateCalls) {
     const { node, scope } = candidate;
-    if (!isDaftFunc(node.callee as AnyNode, scope)) continue;
+    if (!isDaftFunc(node.callee as AnyNode, scope, mayBeFuncCall(node) ? isReexportedFunc : undefined)) continue;
     const args = node.arguments as AnyNode[];
     if (args.some((arg) => arg.type === "SpreadElement")) {
       skipped.push({ node, reason: "its arguments are spread, so the function cannot be found at build time" });
@@ -43,7 +49,16 @@ export function findFuncCalls(analysis: ScopeAnalysis): { calls: FuncCall[]; ski
   return { calls, skipped };
 }
 
-function isDaftFunc(callee: AnyNode, scope: Scope): boolean {
+/**
+ * A call shaped like `func({ … }, fn)` (or already transformed): only such calls are worth
+ * resolving an import for, which costs reading the modules on the way.
+ */
+function mayBeFuncCall(call: AnyNode): boolean {
+  const args = call.arguments as AnyNode[];
+  return (args.length === 2 || args.length === 3) && unwrapTypeWrappers(args[0]!).type === "ObjectExpression";
+}
+
+function isDaftFunc(callee: AnyNode, scope: Scope, isReexportedFunc: ReexportCheck | undefined): boolean {
   let node = unwrapTypeWrappers(callee);
   if (node.type === "SequenceExpression") {
     // `(0, daft_1.func)(…)`, as TypeScript's CommonJS output writes it
@@ -52,16 +67,20 @@ function isDaftFunc(callee: AnyNode, scope: Scope): boolean {
   }
   if (node.type === "Identifier") {
     const binding = scope.lookup(node.name as string);
-    return binding?.importSource === DAFT_PACKAGE && binding.importedName === FUNC_EXPORT;
+    if (binding?.importSource === undefined || binding.importedName === undefined) return false;
+    if (binding.importSource === DAFT_PACKAGE) return binding.importedName === FUNC_EXPORT;
+    return binding.importedName !== "*" && isReexportedFunc?.(binding.importSource, binding.importedName) === true;
   }
   if (node.type === "MemberExpression" || node.type === "OptionalMemberExpression") {
     const property = node.property as AnyNode;
     const name = node.computed ? staticString(property) : (property.name as string | undefined);
-    if (name !== FUNC_EXPORT) return false;
     const object = unwrapTypeWrappers(node.object as AnyNode);
-    if (object.type !== "Identifier") return false;
+    if (name === undefined || object.type !== "Identifier") return false;
     const binding = scope.lookup(object.name as string);
-    return binding?.importSource === DAFT_PACKAGE && (binding.importedName === "*" || binding.importedName === "default");
+    if (binding?.importSource === undefined) return false;
+    if (binding.importSource === DAFT_PACKAGE) return name === FUNC_EXPORT && (binding.importedName === "*" || binding.importedName === "default");
+    // `import * as kit from "./kit"; kit.step(…)`
+    return binding.importedName === "*" && isReexportedFunc?.(binding.importSource, name) === true;
   }
   return false;
 }

@@ -13,13 +13,16 @@ import { ForeignCodeInjector, type ForeignInjection } from "./foreign-code.js";
 import { nodeClosure, type NodeClosure } from "./binding-closure.js";
 import { FileRecords } from "./file-records.js";
 import type { ModuleGraph, Piece } from "./module-graph.js";
+import { DAFT_PACKAGE } from "./func-calls.js";
 import { ModuleTransform } from "./module-transform.js";
 import { Resolver } from "./resolver.js";
 import { saveStore } from "./store-writer.js";
 import { TsconfigPaths } from "./tsconfig-paths.js";
 
 /** Packages that are the runtime itself: always counted by version, never descended. */
-const RUNTIME_PACKAGES = ["daft"];
+const RUNTIME_PACKAGES = [DAFT_PACKAGE];
+/** How many re-exports a wrapper of daft's func may go through (a cycle ends sooner). */
+const MAX_REEXPORT_HOPS = 16;
 
 export function createColdPart(context: ColdContext): ColdPart {
   return new TransformEngine(context);
@@ -55,7 +58,7 @@ class TransformEngine implements ColdPart {
   }
 
   injectCompiled(compiled: string, file: string, infos: readonly BuildInfo[]): ForeignInjection {
-    return this.compiled.inject(compiled, file, infos);
+    return this.compiled.inject(compiled, file, infos, (source, name) => this.reexportsFunc(file, source, name, new Set()));
   }
 
   // ---- used by ModuleTransform ----
@@ -72,6 +75,34 @@ class TransformEngine implements ColdPart {
       maxDepth: this.context.maxDepth,
       warn,
     });
+  }
+
+  reexportsFunc(importer: string, specifier: string, name: string, consulted: Set<string>): boolean {
+    return this.followExport(importer, specifier, name, consulted, new Set(), 0);
+  }
+
+  /** Follows an imported name through `export { x } from`, `import … export { x }` and `export *` to where it is defined. */
+  private followExport(importer: string, specifier: string, name: string, consulted: Set<string>, asked: Set<string>, hops: number): boolean {
+    if (hops > MAX_REEXPORT_HOPS) return false;
+    // The package is named, as in the module that calls func directly (func-calls.ts).
+    if (specifier === DAFT_PACKAGE) return name === "func";
+    const resolved = this.resolver.resolve(specifier, importer, "import");
+    if (resolved.type !== "file") return false;
+    // Barrels that `export *` from each other: each module is asked for a name once.
+    const question = `${name}\u0000${resolved.path}`;
+    if (asked.has(question)) return false;
+    asked.add(question);
+    consulted.add(resolved.path);
+    const graph = this.records.graphOf(resolved.path);
+    if (!graph) return false;
+    const target = graph.exports.get(name);
+    if (target) {
+      if ("source" in target) return this.followExport(resolved.path, target.source, target.name, consulted, asked, hops + 1);
+      const imported = graph.imports.get(target.local);
+      return imported !== undefined && this.followExport(resolved.path, imported.source, imported.name, consulted, asked, hops + 1);
+    }
+    // `export *` never re-exports a default.
+    return name !== "default" && graph.stars.some((star) => this.followExport(resolved.path, star, name, consulted, asked, hops + 1));
   }
 
   // ---- caches ----

@@ -16,9 +16,14 @@ import { buildModuleGraph, type ModuleGraph, type Piece } from "./module-graph.j
 import { parseModule, SourceSyntaxError, sourceKindOf } from "./parser.js";
 import { analyseScopes } from "./scope.js";
 
-/** What a module transform needs from the cold part: the closure walk, with its caches. */
+/** What a module transform needs from the cold part: the closure walk and the import resolution, with their caches. */
 export interface ModuleContext {
   closure(file: string, graph: ModuleGraph, root: Piece, projectRoot: string, warn: (message: string) => void): NodeClosure;
+  /**
+   * Whether the export `name` of `specifier`, imported from `importer`, is daft's func re-exported
+   * (through any number of modules); every project file read to tell is added to `consulted`.
+   */
+  reexportsFunc(importer: string, specifier: string, name: string, consulted: Set<string>): boolean;
 }
 
 /** A freshly computed transform, with its closure's file paths (absolute) still to be stamped. */
@@ -56,15 +61,17 @@ export class ModuleTransform {
     }
     const analysis = analyseScopes(program);
     this.warnFuncReexports(program);
-    const { calls, skipped } = findFuncCalls(analysis);
+    // The modules read to tell whether an import is daft's func re-exported: an edit to one of
+    // them can make a call of this module a func call, or stop it being one.
+    const files = new Set<string>();
+    const { calls, skipped } = findFuncCalls(analysis, (source, name) => this.context.reexportsFunc(this.file, source, name, files));
     for (const { node, reason } of skipped) this.warn(node, `${describeCall(node)} is not transformed: ${reason}`);
     if (calls.length === 0) {
-      return { entry: this.entry([], new Set()), complete: true };
+      return { entry: this.entry([], files), complete: true };
     }
 
     const graph = buildModuleGraph(program, analysis, { lazy: true });
     const stored: StoredCall[] = [];
-    const files = new Set<string>();
     let complete = true;
 
     for (const call of calls) {
@@ -90,8 +97,10 @@ export class ModuleTransform {
   }
 
   /**
-   * `export { func } from "daft"` in a wrapper module: calls made through the wrapper are not
-   * found (only `func` imported from "daft" itself is), so they would run without build info.
+   * `export { func } from "daft"` in a wrapper module: calls made through the wrapper are found
+   * when their module is transformed, but hosts only look at modules that name "daft" in a
+   * string (a cheap check on every file), so a module that imports only from the wrapper is
+   * transformed at its first call under Node (call-site-build.ts), and not at all in a bundle.
    */
   private warnFuncReexports(program: AnyNode): void {
     for (const statement of program.body as AnyNode[]) {
@@ -102,8 +111,9 @@ export class ModuleTransform {
       if (!reexportsFunc) continue;
       this.warn(
         statement,
-        `re-exports daft's func: func calls in modules that import it from here are not transformed, so their nodes get no build info ` +
-          `(their imported code is not hashed); import func from "daft" directly in the modules that call it`,
+        `re-exports daft's func: a module that calls it through here and never names "daft" itself is not transformed at build time ` +
+          `(under Node its nodes get build info at their first call; in a bundle they get none, and their imported code is not hashed); ` +
+          `import func from "daft" in the modules that call it, or name "daft" in them (an \`import type\` from it is enough)`,
       );
     }
   }

@@ -343,7 +343,7 @@ class Analyser {
       case "CallExpression":
       case "OptionalCallExpression": {
         const callee = node.callee as AnyNode;
-        if (this.mightBeFuncCallee(callee)) this.calls.push({ node, scope });
+        if (this.mightBeFuncCallee(callee, node.arguments as AnyNode[])) this.calls.push({ node, scope });
         if (callee.type === "Import") this.noteComputedLoad(node, (node.arguments as AnyNode[])[0], false);
         else if (callee.type === "Identifier" && callee.name === "require" && !scope.lookup("require")) {
           this.noteComputedLoad(node, (node.arguments as AnyNode[])[0], true);
@@ -407,7 +407,11 @@ class Analyser {
     }
   }
 
-  private mightBeFuncCallee(callee: AnyNode): boolean {
+  /**
+   * `func(…)` under any name, `ns.func(…)`, and `ns.other({ … }, …)`: a namespace of a wrapper
+   * module may re-export func under another name (func-calls.ts tells them apart).
+   */
+  private mightBeFuncCallee(callee: AnyNode, args: AnyNode[]): boolean {
     let node = unwrapTypeWrappers(callee);
     if (node.type === "SequenceExpression") {
       const expressions = node.expressions as AnyNode[];
@@ -416,7 +420,8 @@ class Analyser {
     if (node.type === "Identifier") return true;
     if (node.type === "MemberExpression" || node.type === "OptionalMemberExpression") {
       const property = node.property as AnyNode;
-      return node.computed ? staticString(property) === this.calleeName : property.name === this.calleeName;
+      if (node.computed ? staticString(property) === this.calleeName : property.name === this.calleeName) return true;
+      return args.length >= 2 && args.length <= 3 && unwrapTypeWrappers(args[0]!).type === "ObjectExpression";
     }
     return false;
   }
