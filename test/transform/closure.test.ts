@@ -5,10 +5,12 @@
  */
 import { readdirSync, utimesSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { CacheConfig, func, MemoryCache, Pipeline, Runner } from "../../src/index.js";
 import { createTransformer } from "../../src/transform/index.js";
-import { copyFixture, removeTempDirs, type FixtureCopy } from "../helpers/fixture.js";
+import { copyFixture, removeTempDirs, repoRoot, type FixtureCopy } from "../helpers/fixture.js";
+import { runNode } from "../helpers/node-process.js";
 import { transformFile } from "../helpers/transform.js";
 
 afterAll(removeTempDirs);
@@ -196,4 +198,40 @@ describe("func called through a wrapper module", () => {
     copy.write("src/wrapped/lookalike.mjs", 'export { func as step } from "daft";\n');
     expect(transformOnce()?.buildInfos).toHaveLength(1);
   });
+});
+
+describe("a module transformed again after an edit, in the same process", () => {
+  it("gets the hashes a new process computes from the edited code (canonical texts kept by unit text)", async () => {
+    const copy = fixture();
+    const file = copy.path(NODES);
+    const transformer = createTransformer();
+    const original = copy.read(NODES);
+    transformer.transform(original, file);
+    // One node's function changes; another's local variable is renamed (same canonical text).
+    const edited = original
+      .replace("({ x }) => scaleBy(x)", "({ x }) => scaleBy(x) + 1")
+      .replace("const square = new Square(x);", "const sq = new Square(x);")
+      .replace("${square.describe()} ${square.label()}", "${sq.describe()} ${sq.label()}");
+    expect(edited).not.toBe(original);
+    const hashesOf = (infos: Array<{ codeHash: string; depsHashes: string[] }>) => infos.map((info) => [info.codeHash, info.depsHashes]);
+    const inProcess = hashesOf(transformer.transform(edited, file)!.buildInfos);
+    copy.write(NODES, edited);
+    const transformModule = pathToFileURL(join(repoRoot, "dist", "src", "transform", "index.js")).href;
+    const { stdout } = await runNode(
+      [
+        "--input-type=module",
+        "-e",
+        `import { createTransformer } from ${JSON.stringify(transformModule)};
+         import { readFileSync } from "node:fs";
+         const file = ${JSON.stringify(file)};
+         const infos = createTransformer().transform(readFileSync(file, "utf8"), file).buildInfos;
+         console.log(JSON.stringify(infos.map((info) => [info.codeHash, info.depsHashes])));`,
+      ],
+      { cwd: copy.dir },
+    );
+    expect(JSON.parse(stdout)).toEqual(inProcess);
+    const before = hashesOf(createTransformer().transform(original, file)!.buildInfos);
+    expect(inProcess[1]).not.toEqual(before[1]); // scaled changed
+    expect(inProcess[2]).toEqual(before[2]); // shaped: a local rename only
+  }, 60_000);
 });

@@ -25,7 +25,29 @@ export function localNames(analysis: ScopeAnalysis, unit: AnyNode): Renamer {
   };
 }
 
+/**
+ * Canonical texts by the unit's source text, its node type and the module's dialect. The text
+ * is a function of these alone: which names are renamed depends only on what the unit itself
+ * declares, and every other name is kept as written. A module re-transformed after an edit (a
+ * watcher, a dev server) thus walks only the units the edit touched.
+ */
+const textsBySource = new Map<string, string>();
+const TEXTS_KEPT = 4096;
+/** Longer units are walked each time (their key would cost as much memory as their text). */
+const LONGEST_KEPT = 16_384;
+
 /** The canonical text of a unit with its own local names normalised. */
 export function unitText(analysis: ScopeAnalysis, unit: AnyNode): string {
-  return canonicalText(unit, localNames(analysis, unit));
+  const source = analysis.source;
+  const start = unit.start as number;
+  const end = unit.end as number;
+  if (!source || end - start > LONGEST_KEPT) return canonicalText(unit, localNames(analysis, unit));
+  const key = `${source.dialect}\u0000${unit.type as string}\u0000${source.code.slice(start, end)}`;
+  let text = textsBySource.get(key);
+  if (text === undefined) {
+    text = canonicalText(unit, localNames(analysis, unit));
+    if (textsBySource.size >= TEXTS_KEPT) textsBySource.delete(textsBySource.keys().next().value!);
+    textsBySource.set(key, text);
+  }
+  return text;
 }

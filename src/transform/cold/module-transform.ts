@@ -48,8 +48,9 @@ export class ModuleTransform {
 
   run(): { entry: ModuleResult; complete: boolean } {
     let program: AnyNode;
+    const kind = sourceKindOf(this.file)!;
     try {
-      program = parseModule(this.code, sourceKindOf(this.file)!).program as unknown as AnyNode;
+      program = parseModule(this.code, kind).program as unknown as AnyNode;
     } catch (error) {
       if (!(error instanceof SourceSyntaxError)) throw error;
       const where = error.line !== undefined ? `${this.rel}:${error.line}:${(error.column ?? 0) + 1}` : this.rel;
@@ -59,7 +60,9 @@ export class ModuleTransform {
         complete: false,
       };
     }
-    const analysis = analyseScopes(program);
+    // Units' canonical texts are kept by their text (local-names.ts), except where the parser
+    // may have retried with another dialect (JSX in a .js file), which the kind does not say.
+    const analysis = analyseScopes(program, kind.language === "jsx" ? undefined : { code: this.code, dialect: `${kind.language}/${kind.format}` });
     this.warnFuncReexports(program);
     // The modules read to tell whether an import is daft's func re-exported: an edit to one of
     // them can make a call of this module a func call, or stop it being one.

@@ -118,10 +118,19 @@ export interface ScopeAnalysis {
   writtenRoots: Set<number>;
   /** The binding an identifier declares or reads (undefined: a global, or not a binding position). */
   bindingOf(identifier: AnyNode): Binding | undefined;
+  /** The code the program was parsed from, when the caller gave it (see local-names.ts). */
+  source?: ModuleSource;
 }
 
-export function analyseScopes(program: AnyNode, calleeName = "func"): ScopeAnalysis {
-  const analyser = new Analyser(program, calleeName);
+/** A module's code and how it was parsed: a unit's canonical text is a function of its text and of these. */
+export interface ModuleSource {
+  code: string;
+  /** Language and module format the parser used. */
+  dialect: string;
+}
+
+export function analyseScopes(program: AnyNode, source?: ModuleSource): ScopeAnalysis {
+  const analyser = new Analyser(program, "func");
   analyser.run();
   analyser.references.sort((a, b) => a.start - b.start);
   // Made on first use: only the units that are hashed need it.
@@ -134,6 +143,7 @@ export function analyseScopes(program: AnyNode, calleeName = "func"): ScopeAnaly
     imports: analyser.imports,
     computedLoads: analyser.computedLoads,
     writtenRoots: analyser.writtenRoots,
+    ...(source ? { source } : {}),
     bindingOf(identifier) {
       const own = declared.get(identifier);
       if (own) return own;
