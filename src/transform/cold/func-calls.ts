@@ -7,10 +7,9 @@
  * daft is not one.
  */
 import { staticString, unwrapTypeWrappers, type AnyNode } from "./ast.js";
-import type { Scope, ScopeAnalysis } from "./scope.js";
+import { FUNC_NAME, type Scope, type ScopeAnalysis } from "./scope.js";
 
 export const DAFT_PACKAGE = "daft";
-const FUNC_EXPORT = "func";
 
 export interface FuncCall {
   node: AnyNode;
@@ -68,7 +67,7 @@ function isDaftFunc(callee: AnyNode, scope: Scope, isReexportedFunc: ReexportChe
   if (node.type === "Identifier") {
     const binding = scope.lookup(node.name as string);
     if (binding?.importSource === undefined || binding.importedName === undefined) return false;
-    if (binding.importSource === DAFT_PACKAGE) return binding.importedName === FUNC_EXPORT;
+    if (binding.importSource === DAFT_PACKAGE) return binding.importedName === FUNC_NAME;
     return binding.importedName !== "*" && isReexportedFunc?.(binding.importSource, binding.importedName) === true;
   }
   if (node.type === "MemberExpression" || node.type === "OptionalMemberExpression") {
@@ -78,7 +77,7 @@ function isDaftFunc(callee: AnyNode, scope: Scope, isReexportedFunc: ReexportChe
     if (name === undefined || object.type !== "Identifier") return false;
     const binding = scope.lookup(object.name as string);
     if (binding?.importSource === undefined) return false;
-    if (binding.importSource === DAFT_PACKAGE) return name === FUNC_EXPORT && (binding.importedName === "*" || binding.importedName === "default");
+    if (binding.importSource === DAFT_PACKAGE) return name === FUNC_NAME && (binding.importedName === "*" || binding.importedName === "default");
     // `import * as kit from "./kit"; kit.step(…)`
     return binding.importedName === "*" && isReexportedFunc?.(binding.importSource, name) === true;
   }

@@ -14,6 +14,7 @@ import { nodeClosure, type NodeClosure } from "./binding-closure.js";
 import { FileRecords } from "./file-records.js";
 import type { ModuleGraph, Piece } from "./module-graph.js";
 import { DAFT_PACKAGE } from "./func-calls.js";
+import { FUNC_NAME } from "./scope.js";
 import { ModuleTransform } from "./module-transform.js";
 import { Resolver } from "./resolver.js";
 import { saveStore } from "./store-writer.js";
@@ -85,7 +86,7 @@ class TransformEngine implements ColdPart {
   private followExport(importer: string, specifier: string, name: string, consulted: Set<string>, asked: Set<string>, hops: number): boolean {
     if (hops > MAX_REEXPORT_HOPS) return false;
     // The package is named, as in the module that calls func directly (func-calls.ts).
-    if (specifier === DAFT_PACKAGE) return name === "func";
+    if (specifier === DAFT_PACKAGE) return name === FUNC_NAME;
     const resolved = this.resolver.resolve(specifier, importer, "import");
     if (resolved.type !== "file") return false;
     // Barrels that `export *` from each other: each module is asked for a name once.

@@ -99,6 +99,9 @@ export interface ComputedLoad {
   pattern: string | undefined;
 }
 
+
+/** The name daft exports `func` under (a namespace call is `ns.func(…)`). */
+export const FUNC_NAME = "func";
 /** A call whose callee could be `func`, `ns.func`, or `(0, ns.func)`; checked against bindings later. */
 export interface CandidateCall {
   node: AnyNode;
@@ -130,7 +133,7 @@ export interface ModuleSource {
 }
 
 export function analyseScopes(program: AnyNode, source?: ModuleSource): ScopeAnalysis {
-  const analyser = new Analyser(program, "func");
+  const analyser = new Analyser(program);
   analyser.run();
   analyser.references.sort((a, b) => a.start - b.start);
   // Made on first use: only the units that are hashed need it.
@@ -201,10 +204,7 @@ class Analyser {
   /** Identifier nodes that declare a binding (parameters, variables, function and class names). */
   readonly declared = new Map<AnyNode, Binding>();
 
-  constructor(
-    private readonly program: AnyNode,
-    private readonly calleeName: string,
-  ) {
+  constructor(private readonly program: AnyNode) {
     this.programScope = new Scope(program, undefined, true);
   }
 
@@ -430,7 +430,7 @@ class Analyser {
     if (node.type === "Identifier") return true;
     if (node.type === "MemberExpression" || node.type === "OptionalMemberExpression") {
       const property = node.property as AnyNode;
-      if (node.computed ? staticString(property) === this.calleeName : property.name === this.calleeName) return true;
+      if (node.computed ? staticString(property) === FUNC_NAME : property.name === FUNC_NAME) return true;
       return args.length >= 2 && args.length <= 3 && unwrapTypeWrappers(args[0]!).type === "ObjectExpression";
     }
     return false;
