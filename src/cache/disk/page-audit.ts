@@ -55,14 +55,24 @@ interface Meta {
 /** Thrown inside the audit; its message says what is wrong and where. */
 class Damage extends Error {}
 
-/** Returns what is wrong with the data file's pages, or undefined when its structure is sound. */
-export function auditPages(file: string): string | undefined {
+/** What a sound file holds, as the audit counted it. */
+export interface PageCounts {
+  /** Pages used by the trees (branch, leaf and overflow pages). */
+  treePages: number;
+  /** Pages the free-page lists name. */
+  freePages: number;
+  /** Slots of those lists left empty, and runs of pages written as one slot. */
+  emptySlots: number;
+  runs: number;
+}
+
+/** What is wrong with the data file's pages (`damage`), or what it holds when its structure is sound. */
+export function auditPages(file: string): { damage: string } | { sound: PageCounts } {
   const fd = openSync(file, "r");
   try {
-    new Audit(fd, fstatSync(fd).size).run();
-    return undefined;
+    return { sound: new Audit(fd, fstatSync(fd).size).run() };
   } catch (error) {
-    if (error instanceof Damage) return error.message;
+    if (error instanceof Damage) return { damage: error.message };
     throw error;
   } finally {
     closeSync(fd);
@@ -75,13 +85,14 @@ class Audit {
   #lastPage = 0n;
   /** One bit per page up to the meta page's last page: set once the page was met. */
   #used = new Uint8Array(0);
+  #counts: PageCounts = { treePages: 0, freePages: 0, emptySlots: 0, runs: 0 };
 
   constructor(
     private readonly fd: number,
     private readonly fileSize: number,
   ) {}
 
-  run(): void {
+  run(): PageCounts {
     const meta = this.#newestMeta();
     this.#pageSize = meta.pageSize;
     this.#pagesInFile = BigInt(Math.floor(this.fileSize / meta.pageSize));
@@ -103,6 +114,7 @@ class Audit {
       this.#tree(`database ${JSON.stringify(key.toString("latin1"))}`, readDbRecord(data, 0), Buffer.compare, () => {});
     });
     for (const list of freeLists) this.#freeList(list);
+    return this.#counts;
   }
 
   #newestMeta(): Meta {
@@ -199,18 +211,42 @@ class Audit {
     return name === "the free-page tree" ? this.#read(Number(first) * this.#pageSize + PAGE_HEADER, node.dataSize) : head.subarray(0, 0);
   }
 
-  /** A free-page list: a count, then that many page numbers, each in range and used nowhere else. */
+  /**
+   * A free-page list as lmdb-js's LMDB writes it: a count of slots, then the slots, each a page
+   * number, 0 (a slot left empty for growth), or minus a length followed by the first page of a
+   * run of that many pages. Every page it names must be in range and used nowhere else.
+   */
   #freeList(list: Buffer): void {
     if (list.length < 8) throw new Damage(`a free-page list has ${list.length} bytes`);
-    const count = list.readBigUInt64LE(0);
-    if ((count + 1n) * 8n > BigInt(list.length)) throw new Damage(`a free-page list states ${count} pages in ${list.length} bytes`);
-    for (let index = 1; index <= Number(count); index += 1) this.#mark(list.readBigUInt64LE(index * 8), "the free-page list");
+    const slots = list.readBigUInt64LE(0);
+    if ((slots + 1n) * 8n > BigInt(list.length)) throw new Damage(`a free-page list states ${slots} slots in ${list.length} bytes`);
+    const count = Number(slots);
+    for (let index = 1; index <= count; index += 1) {
+      const slot = list.readBigInt64LE(index * 8);
+      if (slot === 0n) {
+        this.#counts.emptySlots += 1;
+        continue;
+      }
+      if (slot > 0n) {
+        this.#mark(slot, "the free-page list");
+        this.#counts.freePages += 1;
+        continue;
+      }
+      index += 1;
+      if (index > count) throw new Damage("a free-page list ends inside a run of pages");
+      const first = list.readBigInt64LE(index * 8);
+      if (-slot > this.#lastPage) throw new Damage(`a free-page list states a run of ${-slot} pages`);
+      for (let page = first; page < first - slot; page += 1n) this.#mark(page, "the free-page list");
+      this.#counts.runs += 1;
+      this.#counts.freePages += Number(-slot);
+    }
   }
 
   /** Marks pages as used once, reading the first; they must lie inside the file. */
   #claim(first: bigint, pages: number, owner: string): Buffer {
     if (first + BigInt(pages) > this.#pagesInFile) throw new Damage(`${owner} points at page ${first}, past the end of the file`);
     for (let page = 0; page < pages; page += 1) this.#mark(first + BigInt(page), owner);
+    this.#counts.treePages += pages;
     const content = this.#read(Number(first) * this.#pageSize, this.#pageSize);
     if (content.readBigUInt64LE(0) !== first) throw new Damage(`page ${first} of ${owner} carries page number ${content.readBigUInt64LE(0)}`);
     return content;

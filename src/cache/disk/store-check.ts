@@ -35,15 +35,15 @@ export type CheckOutcome =
 /** Audits the pages of the data file in `dir`, then reads every record of `databases` and commits a probe write in a child process. */
 export function checkStore(dir: string, dataFile: string, databases: readonly string[]): CheckOutcome {
   const started = Date.now();
-  let finding: string | undefined;
+  let audit: ReturnType<typeof auditPages> | undefined;
   try {
-    finding = auditPages(join(dir, dataFile));
+    audit = auditPages(join(dir, dataFile));
   } catch (error) {
     // The file could not be read at all (gone, no permission): LMDB will say what it makes of it.
     if (debugCache.enabled) debugCache(`the page audit of ${dir} could not read the file: ${(error as Error).message}`);
   }
-  if (debugCache.enabled) debugCache(`audited the pages of ${dir} (${Date.now() - started} ms): ${finding ?? "sound"}`);
-  if (finding) return { damaged: `its page structure is damaged: ${finding}` };
+  if (audit && debugCache.enabled) debugCache(`audited the pages of ${dir} (${Date.now() - started} ms): ${"damage" in audit ? audit.damage : `sound, ${JSON.stringify(audit.sound)}`}`);
+  if (audit && "damage" in audit) return { damaged: `its page structure is damaged: ${audit.damage}` };
   const child = spawnSync(process.execPath, ["-e", CHECK_SCRIPT, requireHere.resolve("lmdb"), dir, databases.join(",")], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
