@@ -104,14 +104,14 @@ class Audit {
     }
     this.#used = new Uint8Array(Number(meta.lastPage / 8n) + 1);
     const freeLists: Buffer[] = [];
-    this.#tree("the free-page tree", meta.free, compareTxnIds, (key, data) => {
+    this.#tree("the free-page tree", meta.free, compareTxnIds, { readsBigRecords: true }, (key, data) => {
       if (key.length !== 8) throw new Damage(`the free-page tree holds a key of ${key.length} bytes`);
       freeLists.push(data);
     });
-    this.#tree("the main tree", meta.main, Buffer.compare, (key, data, flags) => {
+    this.#tree("the main tree", meta.main, Buffer.compare, { readsBigRecords: false }, (key, data, flags) => {
       if (!(flags & F_SUBDATA)) return;
       if (data.length !== DB_RECORD) throw new Damage(`the main tree's record of database ${JSON.stringify(key.toString("latin1"))} has ${data.length} bytes`);
-      this.#tree(`database ${JSON.stringify(key.toString("latin1"))}`, readDbRecord(data, 0), Buffer.compare, () => {});
+      this.#tree(`database ${JSON.stringify(key.toString("latin1"))}`, readDbRecord(data, 0), Buffer.compare, { readsBigRecords: false }, () => {});
     });
     for (const list of freeLists) this.#freeList(list);
     return this.#counts;
@@ -128,8 +128,18 @@ class Audit {
     return meta1.txnId > meta0.txnId ? meta1 : meta0;
   }
 
-  /** Walks a tree from its root; `onRecord` sees each leaf record's key, data (read from its overflow pages if there) and flags. */
-  #tree(name: string, db: DbRecord, compareKeys: (a: Buffer, b: Buffer) => number, onRecord: (key: Buffer, data: Buffer, flags: number) => void): void {
+  /**
+   * Walks a tree from its root; `onRecord` sees each leaf record's key, data and flags. A record
+   * on overflow pages is read from them only with `readsBigRecords` (the free-page lists; a
+   * value is checked by whoever reads it), else its data reads as empty.
+   */
+  #tree(
+    name: string,
+    db: DbRecord,
+    compareKeys: (a: Buffer, b: Buffer) => number,
+    { readsBigRecords }: { readsBigRecords: boolean },
+    onRecord: (key: Buffer, data: Buffer, flags: number) => void,
+  ): void {
     if (db.root === NO_PAGE) {
       if (db.entries !== 0n || db.depth !== 0) throw new Damage(`${name} has no root page but states ${db.entries} entries`);
       return;
@@ -146,7 +156,7 @@ class Audit {
       if (isLeaf) {
         counted.leaf += 1n;
         counted.entries += BigInt(nodes.length);
-        for (const node of nodes) onRecord(node.key, this.#leafData(node, pageNumber, name, counted), node.flags);
+        for (const node of nodes) onRecord(node.key, this.#leafData(node, pageNumber, name, counted, readsBigRecords), node.flags);
       } else {
         counted.branch += 1n;
         for (const node of nodes) visit(node.child, level + 1);
@@ -198,7 +208,7 @@ class Audit {
   }
 
   /** A leaf record's data: in the node, or on the overflow pages the node points to (claimed here). */
-  #leafData(node: Node, pageNumber: bigint, name: string, counted: { overflow: bigint }): Buffer {
+  #leafData(node: Node, pageNumber: bigint, name: string, counted: { overflow: bigint }, readsBigRecords: boolean): Buffer {
     if (!(node.flags & F_BIGDATA)) return node.data;
     const first = node.data.readBigUInt64LE(0);
     const pages = Math.floor((PAGE_HEADER - 1 + node.dataSize) / this.#pageSize) + 1;
@@ -207,8 +217,7 @@ class Audit {
       throw new Damage(`overflow page ${first} of ${name} is not a run of the ${pages} pages its record needs`);
     }
     counted.overflow += BigInt(pages);
-    // Only the free-page tree's lists are read whole; values are checked by whoever reads them.
-    return name === "the free-page tree" ? this.#read(Number(first) * this.#pageSize + PAGE_HEADER, node.dataSize) : head.subarray(0, 0);
+    return readsBigRecords ? this.#read(Number(first) * this.#pageSize + PAGE_HEADER, node.dataSize) : head.subarray(0, 0);
   }
 
   /**
