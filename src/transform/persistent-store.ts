@@ -34,6 +34,7 @@ import { debugTransform } from "../debug/index.js";
 import type { ParserIdentity } from "./parser-identity.js";
 import { isNormalised, relativePath } from "./paths.js";
 import { statFile, stampHolds, type Stamp } from "./stamps.js";
+import { RecentMap } from "./recent-map.js";
 import { headerProblem } from "./stored-data.js";
 
 export const STORE_FORMAT = "daft-transform-cache";
@@ -105,16 +106,11 @@ export class RelativeKeys {
 }
 
 /** Keys of the folders of the cache files used in this process: a new transformer per build reuses their memo. */
-const relativeKeys = new Map<string, RelativeKeys>();
-const RELATIVE_KEYS_KEPT = 8;
+const relativeKeys = new RecentMap<string, RelativeKeys>(8);
 
 function relativeKeysFor(dir: string): RelativeKeys {
   let keys = relativeKeys.get(dir);
-  if (!keys) {
-    keys = new RelativeKeys(dir);
-    if (relativeKeys.size >= RELATIVE_KEYS_KEPT) relativeKeys.delete(relativeKeys.keys().next().value!);
-    relativeKeys.set(dir, keys);
-  }
+  if (!keys) relativeKeys.set(dir, (keys = new RelativeKeys(dir)));
   return keys;
 }
 
@@ -281,8 +277,7 @@ class ReadFile {
 
 const checkIds = new Map<EntryCheck, number>();
 /** Files read in this process, most recent last; a few, as one build uses one or two. */
-const readFiles = new Map<string, ReadFile>();
-const READ_FILES_KEPT = 8;
+const readFiles = new RecentMap<string, ReadFile>(8);
 
 function readShared(file: string, version: string): ReadFile | undefined {
   let fd: number;
@@ -299,9 +294,7 @@ function readShared(file: string, version: string): ReadFile | undefined {
     const known = readFiles.get(file);
     if (known && known.identity === identity && known.version === version) return known;
     const read = new ReadFile(identity, version, readContent(file, readFileSync(fd, "utf8"), version), file);
-    readFiles.delete(file);
     readFiles.set(file, read);
-    if (readFiles.size > READ_FILES_KEPT) readFiles.delete(readFiles.keys().next().value!);
     return read;
   } catch {
     return undefined;

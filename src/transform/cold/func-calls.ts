@@ -7,7 +7,7 @@
  * daft is not one.
  */
 import { staticString, unwrapTypeWrappers, type AnyNode } from "./ast.js";
-import { FUNC_NAME, type Scope, type ScopeAnalysis } from "./scope.js";
+import { FUNC_NAME, hasFuncCallShape, type Scope, type ScopeAnalysis } from "./scope.js";
 
 export const DAFT_PACKAGE = "daft";
 
@@ -32,7 +32,8 @@ export function findFuncCalls(analysis: ScopeAnalysis, isReexportedFunc?: Reexpo
   const skipped: SkippedCall[] = [];
   for (const candidate of analysis.candidateCalls) {
     const { node, scope } = candidate;
-    if (!isDaftFunc(node.callee as AnyNode, scope, mayBeFuncCall(node) ? isReexportedFunc : undefined)) continue;
+    // Only a call shaped like func's is worth resolving an import for (reading the modules on the way).
+    if (!isDaftFunc(node.callee as AnyNode, scope, hasFuncCallShape(node.arguments as AnyNode[]) ? isReexportedFunc : undefined)) continue;
     const args = node.arguments as AnyNode[];
     if (args.some((arg) => arg.type === "SpreadElement")) {
       skipped.push({ node, reason: "its arguments are spread, so the function cannot be found at build time" });
@@ -46,15 +47,6 @@ export function findFuncCalls(analysis: ScopeAnalysis, isReexportedFunc?: Reexpo
     calls.push({ node, scope, options: args[0]!, fn: args[1]! });
   }
   return { calls, skipped };
-}
-
-/**
- * A call shaped like `func({ … }, fn)` (or already transformed): only such calls are worth
- * resolving an import for, which costs reading the modules on the way.
- */
-function mayBeFuncCall(call: AnyNode): boolean {
-  const args = call.arguments as AnyNode[];
-  return (args.length === 2 || args.length === 3) && unwrapTypeWrappers(args[0]!).type === "ObjectExpression";
 }
 
 function isDaftFunc(callee: AnyNode, scope: Scope, isReexportedFunc: ReexportCheck | undefined): boolean {

@@ -6,6 +6,7 @@
  * those changes what the code refers to.
  */
 import type { AnyNode } from "./ast.js";
+import { RecentMap } from "../recent-map.js";
 import { canonicalText, type Renamer } from "./normalise.js";
 import type { Binding, ScopeAnalysis } from "./scope.js";
 
@@ -31,8 +32,7 @@ export function localNames(analysis: ScopeAnalysis, unit: AnyNode): Renamer {
  * declares, and every other name is kept as written. A module re-transformed after an edit (a
  * watcher, a dev server) thus walks only the units the edit touched.
  */
-const textsBySource = new Map<string, string>();
-const TEXTS_KEPT = 4096;
+const textsBySource = new RecentMap<string, string>(4096);
 /** Longer units are walked each time (their key would cost as much memory as their text). */
 const LONGEST_KEPT = 16_384;
 
@@ -46,7 +46,6 @@ export function unitText(analysis: ScopeAnalysis, unit: AnyNode): string {
   let text = textsBySource.get(key);
   if (text === undefined) {
     text = canonicalText(unit, localNames(analysis, unit));
-    if (textsBySource.size >= TEXTS_KEPT) textsBySource.delete(textsBySource.keys().next().value!);
     textsBySource.set(key, text);
   }
   return text;

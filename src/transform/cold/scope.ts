@@ -99,9 +99,14 @@ export interface ComputedLoad {
   pattern: string | undefined;
 }
 
-
 /** The name daft exports `func` under (a namespace call is `ns.func(…)`). */
 export const FUNC_NAME = "func";
+
+/** Arguments shaped like `func({ … }, fn)` (a third: build info already injected). */
+export function hasFuncCallShape(args: AnyNode[]): boolean {
+  return (args.length === 2 || args.length === 3) && unwrapTypeWrappers(args[0]!).type === "ObjectExpression";
+}
+
 /** A call whose callee could be `func`, `ns.func`, or `(0, ns.func)`; checked against bindings later. */
 export interface CandidateCall {
   node: AnyNode;
@@ -431,7 +436,7 @@ class Analyser {
     if (node.type === "MemberExpression" || node.type === "OptionalMemberExpression") {
       const property = node.property as AnyNode;
       if (node.computed ? staticString(property) === FUNC_NAME : property.name === FUNC_NAME) return true;
-      return args.length >= 2 && args.length <= 3 && unwrapTypeWrappers(args[0]!).type === "ObjectExpression";
+      return hasFuncCallShape(args);
     }
     return false;
   }
